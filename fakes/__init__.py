@@ -1,0 +1,1 @@
+"""The fakes, one package per upstream; each exports `SPEC` (see jobfakes.core.registry)."""

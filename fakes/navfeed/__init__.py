@@ -1,0 +1,20 @@
+"""NAV Job Vacancy Feed (pam-stilling-feed): `/api/v1/feed`, `/api/v1/feedentry`."""
+
+from __future__ import annotations
+
+from jobfakes.core.registry import FakeSpec
+from jobfakes.fakes.navfeed.backend import FEED_AUTH, NavFeedBackend
+from jobfakes.fakes.navfeed.errors import javalin_error
+from jobfakes.fakes.navfeed.views import blueprint
+
+SPEC = FakeSpec(
+    name="navfeed",
+    title="NAV Job Vacancy Feed",
+    blueprint=blueprint,
+    backend=NavFeedBackend,
+    contract="navfeed.yaml",
+    prefixes=("/api/", "/internal/"),
+    auth=FEED_AUTH,
+    error_body=javalin_error,
+    default_subject="consumer@example.com",
+)

@@ -1,0 +1,120 @@
+"""Thin Flask views of the Job Vacancy Feed: parse, call the backend, serialise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from flask import Blueprint, Response, g, request
+
+from jobfakes import contracts
+from jobfakes.core.app import runtime
+from jobfakes.core.auth import AuthError, bearer_token
+from jobfakes.core.cache import VersionedCache
+from jobfakes.fakes.navfeed import errors, params, serialize
+from jobfakes.fakes.navfeed.backend import FEED_AUTH, FeedPage, NavFeedBackend
+from jobfakes.world.times import rfc1123_java
+
+class _JavalinResponse(Response):
+    """Keeps Last-Modified on a 304, which werkzeug drops as an entity header."""
+
+    def get_wsgi_headers(self, environ: Any) -> Any:
+        headers = super().get_wsgi_headers(environ)
+        if self.status_code == 304 and "Last-Modified" in self.headers:
+            headers["Last-Modified"] = self.headers["Last-Modified"]
+        return headers
+
+
+_OPEN = frozenset({"navfeed.public_token", "navfeed.openapi"})
+
+
+def blueprint() -> Blueprint:
+    bp = Blueprint("navfeed", __name__)
+    pages: VersionedCache[tuple[FeedPage, bytes] | None] = VersionedCache()
+    tokens: VersionedCache[dict[str, Any]] = VersionedCache()
+
+    def backend() -> NavFeedBackend:
+        result: NavFeedBackend = runtime().backends["navfeed"]
+        return result
+
+    @bp.before_request
+    def authorise() -> Response | None:
+        g.fake = "navfeed"
+        if request.endpoint in _OPEN or request.endpoint is None:
+            return None
+        state = runtime()
+        token = bearer_token(request.headers.get("Authorization"))
+        if token is None:
+            return errors.unauthorized()
+        world, secret = state.world, state.config.secret("navfeed")
+        try:
+            claims = tokens.get(world.version, token, lambda: FEED_AUTH.verify(
+                secret, token, world.now(), lambda t: world.store.is_revoked("navfeed", t)))
+        except AuthError:
+            return errors.unauthorized()
+        exp = claims.get("exp")
+        if exp is not None and exp * 1_000_000 <= world.now():
+            return errors.unauthorized()
+        return None
+
+    def page_response(page_id: str) -> Response:
+        try:
+            query = params.page_query(request.args, request.headers)
+        except params.ParamError as error:
+            return errors.bad_request(str(error))
+        key = (page_id, query.page_size, query.if_modified_since)
+
+        def render() -> tuple[FeedPage, bytes] | None:
+            page = backend().feed_page(page_id, query)
+            return None if page is None else (page, orjson.dumps(serialize.feed_page(page)))
+
+        found = pages.get(runtime().world.version, key, render)
+        if found is None:
+            return errors.not_found_empty()
+        page, body = found
+        verdict = NavFeedBackend.revalidate(page, query)
+        if verdict == "304-bare":
+            return Response(status=304)
+        headers = {"ETag": page.etag, "Last-Modified": rfc1123_java(page.last_modified)}
+        if verdict == "304":
+            return _JavalinResponse(status=304, headers=headers)
+        return Response(body, mimetype="application/json", headers=headers)
+
+    @bp.get("/api/v1/feed")
+    def feed() -> Response:
+        since = params.if_modified_since(request.headers)
+        start = backend().start_page_id("last" in request.args, since)
+        if start is None:
+            return errors.not_found_empty()
+        return page_response(start)
+
+    @bp.get("/api/v1/feed/<page_id>")
+    def feed_page(page_id: str) -> Response:
+        try:
+            page_id = params.uuid(page_id, "feedPageId")
+        except params.ParamError as error:
+            return errors.bad_request(str(error))
+        return page_response(page_id)
+
+    @bp.get("/api/v1/feedentry/<ad_uuid>")
+    def feed_entry(ad_uuid: str) -> Response:
+        try:
+            ad_uuid = params.uuid(ad_uuid, "adUuid")
+        except params.ParamError as error:
+            return errors.bad_request(str(error))
+        ad = backend().feed_entry(ad_uuid)
+        if ad is None:
+            return errors.not_found_empty()
+        return Response(orjson.dumps(serialize.feed_entry(ad)), mimetype="application/json")
+
+    @bp.get("/api/publicToken")
+    def public_token() -> Response:
+        text = f"Current public token for Nav Job Vacancy Feed:\n{backend().public_token()}"
+        return Response(text, mimetype="text/plain")
+
+    @bp.get("/api/openapi.json")
+    def openapi() -> Response:
+        return Response(orjson.dumps(contracts.load("navfeed.yaml")),
+                        mimetype="application/json")
+
+    return bp

@@ -1,0 +1,6 @@
+"""Reference clients, one per upstream, on requests (no Flask, no fakes)."""
+
+from jobfakes.client.mirror import Mirror
+from jobfakes.client.navfeed import FeedCursor, NavFeedClient
+
+__all__ = ["FeedCursor", "Mirror", "NavFeedClient"]

@@ -1,0 +1,1 @@
+"""What every fake shares: app factory, registry, auth, control plane, journal, errors."""

@@ -1,0 +1,56 @@
+"""A requests transport adapter that calls a WSGI app in process: no socket, same HTTP."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
+from urllib3 import HTTPResponse
+from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+
+class WSGIAdapter(BaseAdapter):
+    """Mount on a `requests.Session` for a base URL: `session.mount(url, WSGIAdapter(app))`."""
+
+    def __init__(self, app: Any):
+        super().__init__()
+        self.app = app
+
+    def send(self, request: requests.PreparedRequest, stream: bool = False,
+             timeout: Any = None, verify: Any = True, cert: Any = None,
+             proxies: Any = None) -> requests.Response:
+        url = urlsplit(request.url or "")
+        body = request.body.encode() if isinstance(request.body, str) else request.body
+        builder = EnvironBuilder(
+            path=url.path or "/", base_url=f"{url.scheme}://{url.netloc}",
+            query_string=url.query, method=request.method, headers=dict(request.headers),
+            data=body or b"")
+        try:
+            environ = builder.get_environ()
+        finally:
+            builder.close()
+        app_iter, status, headers = run_wsgi_app(self.app, environ)
+        try:
+            content = b"".join(app_iter)
+        finally:
+            close = getattr(app_iter, "close", None)
+            if close:
+                close()
+        response = requests.Response()
+        response.status_code = int(status.split(" ", 1)[0])
+        response.reason = status.split(" ", 1)[1] if " " in status else ""
+        response.headers = CaseInsensitiveDict(headers.items())
+        response.raw = HTTPResponse(body=BytesIO(content), headers=dict(headers.items()),
+                                    status=response.status_code, preload_content=False)
+        response._content = content
+        response.url = request.url or ""
+        response.request = request
+        response.encoding = requests.utils.get_encoding_from_headers(response.headers)
+        return response
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,99 @@
+"""The app factory: one Flask app serving the chosen fakes and the control plane."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from flask import Flask, Response, current_app, g, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+
+from jobfakes.core import registry
+from jobfakes.core.config import Config
+from jobfakes.core.journal import Journal
+from jobfakes.core.registry import FakeSpec
+from jobfakes.world.times import iso_utc
+from jobfakes.world.world import World
+
+log = logging.getLogger("jobfakes")
+
+
+@dataclass
+class Runtime:
+    """The state of one app: its world, journal and the backends of its fakes."""
+
+    config: Config
+    world: World
+    specs: list[FakeSpec]
+    journal: Journal = field(default_factory=Journal)
+    backends: dict[str, Any] = field(default_factory=dict)
+
+
+def runtime() -> Runtime:
+    """The runtime of the current app."""
+    result: Runtime = current_app.extensions["jobfakes"]
+    return result
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    return Response(orjson.dumps(body), status=status, mimetype="application/json")
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """A new app with a fresh world: the fakes named in `config.fakes`, or all of them."""
+    config = config or Config()
+    wanted = config.fakes or tuple(registry.names())
+    specs = [registry.spec(name) for name in wanted]
+    app = Flask("jobfakes")
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    state = Runtime(config=config, world=World(config.world()), specs=specs)
+    app.extensions["jobfakes"] = state
+    for item in specs:
+        state.backends[item.name] = item.backend(state)
+        app.register_blueprint(item.blueprint())
+    from jobfakes.core.control import control_blueprint
+
+    app.register_blueprint(control_blueprint())
+    app.before_request(_before)
+    app.after_request(_after)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _crash)
+    return app
+
+
+def _before() -> None:
+    runtime().world.sync()
+
+
+def _after(response: Response) -> Response:
+    if not request.path.startswith("/__admin/"):
+        state = runtime()
+        state.journal.record({
+            "time": iso_utc(state.world.now()), "method": request.method, "path": request.path,
+            "query": request.query_string.decode("latin-1"), "status": response.status_code,
+            "fake": getattr(g, "fake", None),
+        })
+    return response
+
+
+def _http_error(error: HTTPException) -> Response:
+    state = runtime()
+    spec = registry.owner(state.specs, request.path)
+    status = error.code or 500
+    if isinstance(error, MethodNotAllowed):  # Javalin and friends answer 404 for these
+        error, status = NotFound(), 404
+    if spec and spec.error_body:
+        title = f"Endpoint {request.method} {request.path} not found" if status == 404 else (
+            error.name)
+        return spec.error_body(status, title)
+    return json_response({"error": error.name, "status": status,
+                          "message": error.description}, status)
+
+
+def _crash(error: Exception) -> Response:
+    log.exception("unhandled error in a fake", exc_info=error)
+    return json_response({"error": "Internal Server Error", "status": 500,
+                          "message": f"{type(error).__name__} in the fake; see the server log"},
+                         500)

@@ -1,0 +1,57 @@
+"""Bearer JWT schemes (HS256): minting and verifying against the world's clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+
+from jobfakes.world.times import US
+
+
+class AuthError(Exception):
+    """The request is not authorised; the message says why (for the journal, not the client)."""
+
+
+@dataclass(frozen=True)
+class JwtScheme:
+    """One upstream's token rules: HS256 with a shared secret, an issuer and an audience."""
+
+    issuer: str
+    audience: str
+    kid_claim: bool = False  # NAV's feed puts `kid` in the payload, not the header
+
+    def mint(self, secret: str, subject: str, issued: int, expires: int | None = None,
+             kid: str | None = None) -> str:
+        claims: dict[str, Any] = {"sub": subject}
+        if self.kid_claim and kid:
+            claims["kid"] = kid
+        claims.update(iss=self.issuer, aud=self.audience, iat=issued // US)
+        if expires is not None:
+            claims["exp"] = expires // US
+        return jwt.encode(claims, secret, algorithm="HS256", headers={"typ": "JWT"})
+
+    def verify(self, secret: str, token: str, now: int,
+               revoked: Callable[[str], bool]) -> dict[str, Any]:
+        """The claims of a valid token; raises AuthError. Expiry is checked on world time."""
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token, secret, algorithms=["HS256"], audience=self.audience, issuer=self.issuer,
+                options={"verify_exp": False, "verify_iat": False, "verify_nbf": False})
+        except jwt.PyJWTError as error:
+            raise AuthError(str(error)) from error
+        exp = claims.get("exp")
+        if exp is not None and (not isinstance(exp, int | float) or exp * US <= now):
+            raise AuthError("token expired")
+        if revoked(token):
+            raise AuthError("token revoked")
+        return claims
+
+
+def bearer_token(header: str | None) -> str | None:
+    """The token of an `Authorization: Bearer ...` header (scheme case-insensitive)."""
+    if not header or not header[:7].lower() == "bearer ":
+        return None
+    return header[7:].strip() or None

@@ -1,0 +1,64 @@
+"""Server configuration: defaults, then `JOBFAKES_*` environment variables, then arguments."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from jobfakes.world.times import parse_instant
+from jobfakes.world.world import WorldConfig
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a server needs to build its world and fakes."""
+
+    seed: int = 1
+    ads: int = 5000
+    now: str | None = None  # ISO instant of the world's start; None = the embedded default
+    clock: str = "frozen"
+    db: str | None = None
+    fakes: tuple[str, ...] = ()  # empty = every registered fake
+    # fake name -> signing secret; a mapping is accepted and kept as sorted pairs (hashable)
+    secrets: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if isinstance(self.secrets, Mapping):
+            object.__setattr__(self, "secrets", tuple(sorted(self.secrets.items())))
+        if self.clock not in ("frozen", "running"):
+            raise ValueError(f"clock must be 'frozen' or 'running', not {self.clock!r}")
+        if self.ads < 1:
+            raise ValueError("ads must be at least 1")
+        if self.now is not None:
+            parse_instant(self.now)
+
+    def world(self) -> WorldConfig:
+        start = parse_instant(self.now) if self.now else 0
+        return WorldConfig(seed=self.seed, ads=self.ads, start=start,
+                           clock=self.clock, db=self.db)  # type: ignore[arg-type]
+
+    def secret(self, fake: str) -> str:
+        return dict(self.secrets).get(fake) or f"jobfakes-{fake}-secret-for-local-testing"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:
+        """Read `JOBFAKES_SEED`, `_ADS`, `_NOW`, `_CLOCK`, `_DB`, `_FAKES` (comma list) and
+        `JOBFAKES_<FAKE>_SECRET`; keyword arguments win."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            raw = env.get(f"JOBFAKES_{item.name.upper()}")
+            if raw is None or item.name == "secrets":
+                continue
+            if item.name in ("seed", "ads"):
+                values[item.name] = int(raw)
+            elif item.name == "fakes":
+                values[item.name] = tuple(n.strip() for n in raw.split(",") if n.strip())
+            else:
+                values[item.name] = raw
+        secrets = {k[len("JOBFAKES_"):-len("_SECRET")].lower(): v for k, v in env.items()
+                   if k.startswith("JOBFAKES_") and k.endswith("_SECRET")}
+        values["secrets"] = secrets
+        return replace(cls(**values), **overrides)

@@ -1,0 +1,182 @@
+"""pytest plugin: a live or in-process fake per registered API, reset between tests.
+
+Fixtures (generated from the registry, so every fake has the same ones):
+- `<name>_fake`: a live server on 127.0.0.1 (started once per session and configuration);
+- `<name>_inprocess`: the same handle, but requests go straight into the WSGI app;
+- `jobfakes_config`: the session's `Config`; override it in a conftest.py, or set per test
+  with `@pytest.mark.jobfakes(seed=7, ads=300, now="2025-01-01T00:00:00Z")`.
+Flask and the fakes are imported only when a fixture is used.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pytest
+import requests
+
+from jobfakes.core import registry
+from jobfakes.core.config import Config
+
+
+class Admin:
+    """The control plane of one fake server, over HTTP."""
+
+    def __init__(self, session: requests.Session, base_url: str):
+        self.session, self.url = session, base_url + "/__admin"
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.session.request(method, self.url + path, timeout=120, **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+    def reset(self) -> None:
+        self._call("POST", "/reset")
+
+    def clock(self) -> str:
+        return str(self._call("GET", "/clock")["now"])
+
+    def set_clock(self, now: str) -> str:
+        return str(self._call("POST", "/clock", json={"now": now})["now"])
+
+    def advance(self, duration: str) -> str:
+        return str(self._call("POST", "/clock", json={"advance": duration})["now"])
+
+    def ads(self, status: str | None = None) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._call(
+            "GET", "/ads", params={"status": status} if status else None)
+        return result
+
+    def create_ad(self, **fields: Any) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("POST", "/ads", json=fields)
+        return result
+
+    def update_ad(self, uuid: str, **fields: Any) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("PATCH", f"/ads/{uuid}", json=fields)
+        return result
+
+    def stop_ad(self, uuid: str) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("POST", f"/ads/{uuid}/stop")
+        return result
+
+    def requests(self) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._call("GET", "/requests")
+        return result
+
+    def clear_requests(self) -> None:
+        self._call("DELETE", "/requests")
+
+    def mint_token(self, fake: str, subject: str = "test@example.com",
+                   expires: str | None = None) -> str:
+        body = {"fake": fake, "subject": subject, **({"expires": expires} if expires else {})}
+        return str(self._call("POST", "/tokens", json=body)["token"])
+
+    def revoke_token(self, fake: str, token: str) -> None:
+        self._call("POST", "/tokens/revoke", json={"fake": fake, "token": token})
+
+
+@dataclass
+class FakeHandle:
+    """One fake as a test sees it: where it is, an authorised session, and its admin."""
+
+    name: str
+    base_url: str
+    app: Any
+    session: requests.Session  # carries a valid token for fakes with tokens
+    admin: Admin
+    token: str | None
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+
+class _Pool:
+    """One app per configuration; live servers started on demand, stopped at session end."""
+
+    def __init__(self) -> None:
+        self.apps: dict[Config, Any] = {}
+        self.servers: dict[Config, tuple[Any, threading.Thread, str]] = {}
+
+    def app(self, config: Config) -> Any:
+        if config not in self.apps:
+            from jobfakes.core.app import create_app
+
+            self.apps[config] = create_app(config)
+        return self.apps[config]
+
+    def live_url(self, config: Config) -> str:
+        if config not in self.servers:
+            from werkzeug.serving import make_server
+
+            server = make_server("127.0.0.1", 0, self.app(config), threaded=True)
+            thread = threading.Thread(target=server.serve_forever, daemon=True)
+            thread.start()
+            self.servers[config] = (server, thread, f"http://127.0.0.1:{server.server_port}")
+        return self.servers[config][2]
+
+    def close(self) -> None:
+        for server, thread, _ in self.servers.values():
+            server.shutdown()
+            thread.join(timeout=5)
+        self.servers.clear()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "jobfakes(**config): world configuration for a test")
+
+
+@pytest.fixture(scope="session")
+def jobfakes_config() -> Config:
+    """The session's configuration of the fakes' world (small, frozen clock)."""
+    return Config(ads=500, clock="frozen")
+
+
+@pytest.fixture(scope="session")
+def jobfakes_pool() -> Iterator[_Pool]:
+    pool = _Pool()
+    yield pool
+    pool.close()
+
+
+def _config_for(request: pytest.FixtureRequest, base: Config) -> Config:
+    marker = request.node.get_closest_marker("jobfakes")
+    return replace(base, **marker.kwargs) if marker else base
+
+
+def _handle(name: str, request: pytest.FixtureRequest, live: bool) -> FakeHandle:
+    from jobfakes.core.adapter import WSGIAdapter
+
+    pool: _Pool = request.getfixturevalue("jobfakes_pool")
+    config = _config_for(request, request.getfixturevalue("jobfakes_config"))
+    app = pool.app(config)
+    session = requests.Session()
+    if live:
+        base_url = pool.live_url(config)
+    else:
+        base_url = f"http://{name}.inprocess"
+        session.mount(base_url, WSGIAdapter(app))
+    admin = Admin(session, base_url)
+    admin.reset()
+    spec = registry.spec(name)
+    token = admin.mint_token(name) if spec.auth else None
+    authorised = requests.Session()
+    authorised.adapters = session.adapters
+    if token:
+        authorised.headers["Authorization"] = f"Bearer {token}"
+    return FakeHandle(name, base_url, app, authorised, admin, token)
+
+
+def _fixture(name: str, live: bool) -> Any:
+    def fixture(request: pytest.FixtureRequest) -> FakeHandle:
+        return _handle(name, request, live)
+
+    fixture.__doc__ = f"The {name} fake, {'live on 127.0.0.1' if live else 'in process'}."
+    return pytest.fixture(name=f"{name}_{'fake' if live else 'inprocess'}")(fixture)
+
+
+for _name in registry.names():
+    globals()[f"_{_name}_fake"] = _fixture(_name, live=True)
+    globals()[f"_{_name}_inprocess"] = _fixture(_name, live=False)

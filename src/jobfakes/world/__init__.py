@@ -1,0 +1,1 @@
+"""The synthetic worlds: seeded generation, clock, canonical model and SQLite store."""

@@ -1,0 +1,42 @@
+"""The world's one clock: frozen (moves only when told) or running (follows real seconds)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+ClockMode = Literal["frozen", "running"]
+
+
+@dataclass
+class Clock:
+    """World time in microseconds. Running mode adds the real seconds passed since `anchor`."""
+
+    anchor: int
+    mode: ClockMode = "frozen"
+    wall_anchor: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.mode == "running" and not self.wall_anchor:
+            self.wall_anchor = time.time()
+
+    def now(self) -> int:
+        if self.mode == "frozen":
+            return self.anchor
+        return self.anchor + int((time.time() - self.wall_anchor) * 1_000_000)
+
+    def set(self, instant: int) -> None:
+        """Jump to an instant; a running clock keeps running from there."""
+        self.anchor = instant
+        self.wall_anchor = time.time()
+
+    def as_state(self) -> str:
+        return f"{self.anchor}|{self.mode}|{self.wall_anchor!r}"
+
+    @classmethod
+    def from_state(cls, state: str) -> Clock:
+        anchor, mode, wall = state.split("|")
+        if mode not in ("frozen", "running"):
+            raise ValueError(f"bad clock mode {mode!r}")
+        return cls(int(anchor), mode, float(wall))  # type: ignore[arg-type]

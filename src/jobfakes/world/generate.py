@@ -1,0 +1,274 @@
+"""Deterministic generation of Norwegian ads and their lifecycles, one day-slot at a time.
+
+The timeline is cut into slots of one day. Slots before the start instant hold the world's
+history (`ads` ads spread over ceil(ads/1000) days); each later slot brings about 1000 new
+ads. Every slot draws from its own generator seeded by (world seed, slot), so any slot can be
+made again alone and the world at any instant is the same however the clock got there.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from jobfakes.world.model import Ad
+from jobfakes.world.times import DAY, OSLO, from_datetime, to_datetime
+from jobfakes.world.vocab import NavVocabulary, Place, Weighted, nav_vocabulary
+
+ADS_PER_DAY = 1000
+_ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
+_CATEGORY_TYPES = ("ESCO", "JANZZ", "STYRK08", "STYRK08NAV")
+_UPDATES = Weighted.of([(0, 50), (1, 30), (2, 15), (3, 5)])
+_CONTACTS = Weighted.of([(0, 10), (1, 65), (2, 25)])
+_POSITIONS = Weighted.of([("1", 85), ("2", 9), ("3", 4), ("5", 2)])
+_PATCHES = Weighted.of([("due", 40), ("text", 35), ("count", 15), ("title", 10)])
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One lifecycle step of an ad: publish, update, stop or expire."""
+
+    time: int
+    order: int  # breaks ties in time; unique across the world
+    kind: str
+    ad_uuid: str
+    event_id: str
+    data: dict[str, Any]  # the whole ad for publish, the changed fields for update
+
+
+_V4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_V4_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
+def make_uuid(rng: random.Random) -> str:
+    """A random (version 4) UUID drawn from the seeded generator."""
+    h = f"{(rng.getrandbits(128) & _V4_CLEAR) | _V4_SET:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def orgnr(rng: random.Random) -> str:
+    """A 9-digit organisation number with a valid mod-11 check digit."""
+    while True:
+        digits = [rng.choice((8, 9))] + [rng.randrange(10) for _ in range(7)]
+        check = 11 - sum(d * w for d, w in zip(digits, _ORGNR_WEIGHTS, strict=True)) % 11
+        if check == 11:
+            check = 0
+        if check != 10:
+            return "".join(map(str, digits)) + str(check)
+
+
+def _title_case(name: str) -> str:
+    return " ".join(part.capitalize() for part in name.split(" ")).replace("-", "-")
+
+
+def _slug(name: str) -> str:
+    table = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "é": "e"})
+    return re.sub(r"[^a-z0-9]+", "", name.lower().translate(table))[:24] or "firma"
+
+
+class Generator:
+    """Makes the ads of a world; pools of employers and people are built once per world."""
+
+    def __init__(self, seed: int, ads: int, start: int, vocab: NavVocabulary | None = None):
+        self.seed, self.ads, self.start = seed, ads, start
+        self.vocab = vocab or nav_vocabulary()
+        self.history_slots = max(1, -(-ads // ADS_PER_DAY))
+        self.origin = start - self.history_slots * DAY
+
+    # ---- the timeline -------------------------------------------------------------------
+    def slot_of(self, instant: int) -> int:
+        return (instant - self.origin) // DAY
+
+    def rng(self, *parts: object) -> random.Random:
+        return random.Random(":".join(map(str, (self.seed, *parts))))
+
+    def slot(self, slot: int) -> list[list[Planned]]:
+        """The planned steps of each ad first published in this slot, ad by ad."""
+        rng = self.rng("slot", slot)
+        if slot < self.history_slots:
+            count = self.ads // self.history_slots + (slot < self.ads % self.history_slots)
+        else:
+            count = rng.randint(ADS_PER_DAY - 100, ADS_PER_DAY + 100)
+        begin = self.origin + slot * DAY
+        return [self._lifecycle(rng, begin + rng.randrange(DAY), (slot << 28) | (index << 4))
+                for index in range(count)]
+
+    def _lifecycle(self, rng: random.Random, published: int, order: int) -> list[Planned]:
+        ad = self.ad(rng, published)
+        uid = ad["uuid"]
+        steps = [Planned(published, order, "publish", uid, make_uuid(rng), ad)]
+        expires = ad["expires"]
+        span = expires - published
+        updates = _UPDATES.pick(rng)
+        times = sorted(published + 1 + rng.randrange(max(1, span - 1)) for _ in range(updates))
+        stop_at = published + 1 + rng.randrange(max(1, span - 1)) if rng.random() < 0.07 else None
+        for number, when in enumerate(times, 1):
+            if stop_at is None or when < stop_at:
+                steps.append(Planned(when, order | number, "update", uid, make_uuid(rng),
+                                     self.patch(rng, ad)))
+        if stop_at is not None:
+            steps.append(Planned(stop_at, order | 14, "stop", uid, make_uuid(rng), {}))
+        else:
+            steps.append(Planned(expires, order | 15, "expire", uid, make_uuid(rng), {}))
+        return steps
+
+    # ---- pools ----------------------------------------------------------------------------
+    @cached_property
+    def employers(self) -> list[dict[str, Any]]:
+        rng = self.rng("employers")
+        vocab, text = self.vocab, self.vocab.text
+        size = min(5000, max(300, self.ads // 8))
+        pool = []
+        for _ in range(size):
+            place: Place = vocab.places.pick(rng)
+            public = rng.random() < 0.25
+            if public:
+                pattern = rng.choice(text["public_employer_patterns"])
+                name = pattern.format(municipality_title=_title_case(place.municipal))
+            else:
+                name = re.sub(r"\{(\w+)\}", lambda m: rng.choice(
+                    vocab.last_names if m[1] == "last_name" else vocab.company_suffixes),
+                    rng.choice(vocab.company_formats))
+            domain = _slug(name) + ".no"
+            pool.append({
+                "name": name, "legal": name.upper(), "orgnr": orgnr(rng), "public": public,
+                "domain": domain, "place": place,
+                "description": rng.choice(text["employer_descriptions"]).format(employer=name),
+            })
+        return pool
+
+    @cached_property
+    def people(self) -> list[dict[str, str]]:
+        rng = self.rng("people")
+        vocab = self.vocab
+        pool = []
+        for _ in range(2000):
+            first, last = rng.choice(vocab.first_names), rng.choice(vocab.last_names)
+            number = "".join(str(rng.randrange(10)) if c == "#" else c
+                             for c in rng.choice(vocab.phone_formats))
+            pool.append({"first": first, "last": last, "phone": number})
+        return pool
+
+    # ---- one ad ---------------------------------------------------------------------------
+    def ad(self, rng: random.Random, published: int) -> Ad:
+        vocab, text = self.vocab, self.vocab.text
+        occupation = vocab.occupations.pick(rng)
+        employer = rng.choice(self.employers)
+        public = employer["public"] or rng.random() < occupation["public_share"] * 0.3
+        place: Place = employer["place"] if rng.random() < 0.7 else vocab.places.pick(rng)
+        locations = [self._location(rng, place)]
+        if rng.random() < 0.08:
+            locations.append(self._location(rng, vocab.places.pick(rng)))
+        title = rng.choice(occupation["titles"])
+        business = employer["name"]
+        if rng.random() < 0.2:
+            business = f"{business}, {rng.choice(text['business_units'])}"
+        days = rng.choice((7, 14, 14, 21, 28, 30, 30, 30, 42, 60))
+        expires = to_datetime(published + days * DAY, OSLO).replace(hour=0, minute=0, second=0,
+                                                                     microsecond=0)
+        source = vocab.sources.pick(rng)
+        uid = make_uuid(rng)
+        due = (rng.choice(text["application_due_text"]) if rng.random() < 0.4
+               else expires.date().isoformat())
+        url = f"https://www.{employer['domain']}/jobb/{rng.randrange(10_000, 99_999)}"
+        return {
+            "uuid": uid,
+            "status": "ACTIVE",
+            "privacy": "SHOW_ALL" if rng.random() < 0.99 else "INTERNAL_NOT_SHOWN",
+            "source": source,
+            "published": published,
+            "expires": from_datetime(expires),
+            "updated": published,
+            "title": title,
+            "businessName": business,
+            "employer": {
+                "name": employer["legal"], "orgnr": employer["orgnr"],
+                "description": employer["description"] if rng.random() < 0.6 else "",
+                "homepage": f"https://www.{employer['domain']}" if rng.random() < 0.7 else "",
+            },
+            "locations": locations,
+            "contacts": self._contacts(rng, employer["domain"]),
+            "categories": self._categories(rng, occupation),
+            "occupationCategories": occupation["pyrk"],
+            "adtext": self._adtext(rng, occupation, business, place),
+            "sourceurl": url if source != "Stillingsregistrering" else "",
+            "applicationUrl": url + "/soknad" if rng.random() < 0.5 else "",
+            "applicationDue": due,
+            "jobtitle": title if rng.random() < 0.8 else occupation["styrk08nav"]["name"],
+            "engagementtype": vocab.engagementtypes.pick(rng),
+            "extent": vocab.extents.pick(rng),
+            "starttime": rng.choice(text["starttime_text"]),
+            "positioncount": _POSITIONS.pick(rng),
+            "sector": "Offentlig" if public else "Privat",
+            "remote": vocab.remote.pick(rng),
+            "workLanguage": rng.choice(text["work_languages"]),
+        }
+
+    def _location(self, rng: random.Random, place: Place) -> dict[str, Any]:
+        street = f"{rng.choice(self.vocab.text['streets'])} {rng.randint(1, 120)}"
+        return {"address": street if rng.random() < 0.85 else None,
+                "postalCode": place.postal_code, "city": place.city,
+                "municipal": place.municipal, "county": place.county, "country": "NORGE"}
+
+    def _contacts(self, rng: random.Random, domain: str) -> list[dict[str, Any]]:
+        text = self.vocab.text
+        contacts = []
+        for _ in range(_CONTACTS.pick(rng)):
+            person = rng.choice(self.people)
+            email = f"{_slug(person['first'])}.{_slug(person['last'])}@{domain}"
+            contacts.append({
+                "name": f"{person['first']} {person['last']}",
+                "email": email if rng.random() < 0.9 else None,
+                "phone": person["phone"] if rng.random() < 0.8 else None,
+                "role": rng.choice(text["contact_roles"]),
+                "title": rng.choice(text["contact_titles"]),
+            })
+        return contacts
+
+    @staticmethod
+    def _categories(rng: random.Random, occupation: dict[str, Any]) -> list[dict[str, Any]]:
+        keys = {"ESCO": "esco", "JANZZ": "janzz", "STYRK08": "styrk08", "STYRK08NAV": "styrk08nav"}
+        result = []
+        for kind in _CATEGORY_TYPES:
+            if kind in ("ESCO", "JANZZ") and rng.random() < 0.3:
+                continue
+            entry = occupation[keys[kind]]
+            score = 1.0 if kind == "STYRK08NAV" else round(rng.uniform(0.5, 1.0), 2)
+            result.append({"categoryType": kind, "code": entry["code"], "name": entry["name"],
+                           "score": score})
+        return result
+
+    def _adtext(self, rng: random.Random, occupation: dict[str, Any], business: str,
+                place: Place) -> str:
+        text = self.vocab.text
+
+        def bullets(items: list[str], k: int) -> str:  # k in a row from a random start
+            start = rng.randrange(len(items))
+            chosen = (items[start:] + items[:start])[:k]
+            return "".join(f"<li>{item}</li>" for item in chosen)
+
+        intro = rng.choice(text["intros"]).format(employer=business,
+                                                  city=_title_case(place.city))
+        return (
+            f"<p>{intro}</p>"
+            f"<p><strong>Arbeidsoppgaver</strong></p><ul>{bullets(occupation['tasks'], 4)}</ul>"
+            f"<p><strong>Kvalifikasjoner</strong></p>"
+            f"<ul>{bullets(occupation['qualifications'], 3)}</ul>"
+            f"<p><strong>Vi tilbyr</strong></p><ul>{bullets(text['offers'], 3)}</ul>"
+            f"<p>{rng.choice(text['closings'])}</p>"
+        )
+
+    def patch(self, rng: random.Random, ad: Ad) -> dict[str, Any]:
+        """What an update changes: the due date, the text, the positions or the title."""
+        kind = _PATCHES.pick(rng)
+        if kind == "due":
+            return {"applicationDue": rng.choice(self.vocab.text["application_due_text"])}
+        if kind == "text":
+            return {"adtext": ad["adtext"] + f"<p>{rng.choice(self.vocab.text['closings'])}</p>"}
+        if kind == "count":
+            return {"positioncount": str(rng.randint(1, 6))}
+        occupation_titles = [ad["title"], ad["jobtitle"]]
+        return {"title": f"{rng.choice(occupation_titles)} ({rng.choice(('snarest', 'ny frist', 'flere stillinger'))})"}

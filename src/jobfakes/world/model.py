@@ -1,0 +1,84 @@
+"""The canonical Norwegian ad (close to NAV's internal ad) and the rules every view shares.
+
+An ad is a plain dict (fast to build, to store as JSON and to project); its keys are listed in
+`AD_FIELDS`. Times are integer microseconds (UTC). Each fake's `serialize.py` projects it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Ad = dict[str, Any]
+
+STATUSES = ("ACTIVE", "INACTIVE", "STOPPED", "DELETED", "REJECTED")
+MASKED_STATUSES = frozenset({"STOPPED", "DELETED", "REJECTED"})
+PRIVACIES = ("SHOW_ALL", "INTERNAL_NOT_SHOWN", "DONT_SHOW_EMPLOYER")
+
+# Keys of a canonical ad, in a stable order. Lists hold dicts with the keys given in comments.
+AD_FIELDS = (
+    "uuid", "status", "privacy", "source", "published", "expires", "updated",
+    "title", "businessName",
+    "employer",        # {name, orgnr, description, homepage}
+    "locations",       # [{address, postalCode, city, municipal, county, country}]
+    "contacts",        # [{name, email, phone, role, title}]
+    "categories",      # [{categoryType, code, name, score}]
+    "occupationCategories",  # [{level1, level2}]
+    "adtext", "sourceurl", "applicationUrl", "applicationDue", "jobtitle", "engagementtype",
+    "extent", "starttime", "positioncount", "sector", "remote", "workLanguage",
+)
+# What an admin PATCH or a planned update may change.
+MUTABLE_FIELDS = frozenset(AD_FIELDS) - {"uuid", "published", "updated"}
+
+
+def is_active(ad: Ad) -> bool:
+    """Active as the feed sees it: ACTIVE, not from DIR, and public (nav-apis.md 2.9)."""
+    return bool(
+        ad["status"] == "ACTIVE" and ad["source"] != "DIR" and ad["privacy"] == "SHOW_ALL"
+    )
+
+
+def is_masked(ad: Ad) -> bool:
+    """Stopped, deleted, rejected or non-public ads are masked in feed lines."""
+    return ad["status"] in MASKED_STATUSES or ad["privacy"] != "SHOW_ALL"
+
+
+def feed_status(ad: Ad) -> str:
+    return "ACTIVE" if is_active(ad) else "INACTIVE"
+
+
+def feed_snapshot(ad: Ad) -> tuple[str, str, str, str]:
+    """(status, title, businessName, municipal) as a feed line frozen at an event shows it."""
+    locations = ad.get("locations") or []
+    municipal = (locations[0].get("municipal") if locations else None) or "?"
+    if is_masked(ad):
+        return feed_status(ad), "...", "", municipal
+    return feed_status(ad), ad.get("title") or "?", ad.get("businessName") or "?", municipal
+
+
+_TEXT_FIELDS = frozenset({
+    "status", "privacy", "source", "title", "businessName", "adtext", "sourceurl",
+    "applicationUrl", "applicationDue", "jobtitle", "engagementtype", "extent", "starttime",
+    "positioncount", "sector", "remote"})
+_RECORD_LISTS = frozenset({"locations", "contacts", "categories", "occupationCategories"})
+
+
+def field_problem(name: str, value: Any) -> str | None:
+    """Why a value cannot go into an ad field, or None when it fits."""
+    if name in _TEXT_FIELDS:
+        return None if isinstance(value, str) else f"{name} must be a string"
+    if name in _RECORD_LISTS:
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            return f"{name} must be a list of objects"
+        scalars = (str, int, float, type(None))
+        if not all(isinstance(x, scalars) for item in value for x in item.values()):
+            return f"{name}: values must be strings, numbers or null"
+        return None
+    if name == "workLanguage":
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        return None if ok else "workLanguage must be a list of strings"
+    if name == "employer":
+        ok = isinstance(value, dict) and all(isinstance(v, str | None) for v in value.values())
+        return None if ok else "employer must be an object of strings"
+    if name == "expires":
+        return None if value is None or isinstance(value, int) else "expires must be an instant"
+    return f"{name} is not a field of an ad"

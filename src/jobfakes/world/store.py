@@ -1,0 +1,158 @@
+"""SQLite storage of one world: ads (newest state), feed events, pending steps, meta."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ads (
+    uuid TEXT PRIMARY KEY, status TEXT NOT NULL, feed_status TEXT NOT NULL,
+    updated INTEGER NOT NULL, expires INTEGER, doc BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, ad_uuid TEXT NOT NULL,
+    time INTEGER NOT NULL, status TEXT NOT NULL, title TEXT NOT NULL,
+    business_name TEXT NOT NULL, municipal TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS events_by_time ON events (time, seq);
+CREATE TABLE IF NOT EXISTS pending (
+    time INTEGER NOT NULL, ord INTEGER NOT NULL, kind TEXT NOT NULL, ad_uuid TEXT NOT NULL,
+    event_id TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (time, ord)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS revoked (fake TEXT NOT NULL, token TEXT NOT NULL,
+    PRIMARY KEY (fake, token)) WITHOUT ROWID;
+"""
+
+EventRow = tuple[int, str, str, int, str, str, str, str]  # seq, id, ad, time, status, t, b, m
+_EVENT_COLUMNS = "seq, id, ad_uuid, time, status, title, business_name, municipal"
+
+
+class Store:
+    """One SQLite database, reopened after a fork (gunicorn workers share a file database)."""
+
+    def __init__(self, path: str | None = None):
+        self.path = path or ":memory:"
+        self._conn: sqlite3.Connection | None = None
+        self._pid = 0
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None or self._pid != os.getpid():
+            self._conn = self._open()
+            self._pid = os.getpid()
+        return self._conn
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
+                               timeout=30)
+        if self.path == ":memory:":
+            conn.execute("PRAGMA journal_mode=MEMORY")
+        else:
+            conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.executescript(SCHEMA)
+        return conn
+
+    def data_version(self) -> int:
+        """Changes when another connection (another worker) has committed."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    # ---- meta ---------------------------------------------------------------------------
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    # ---- writes -------------------------------------------------------------------------
+    def put_ads(self, rows: Iterable[tuple[str, str, str, int, int | None, bytes]]) -> None:
+        self.conn.executemany("INSERT OR REPLACE INTO ads VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+    def add_events(self, rows: Iterable[tuple[str, str, int, str, str, str, str]]) -> None:
+        self.conn.executemany(
+            "INSERT INTO events (id, ad_uuid, time, status, title, business_name, municipal)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def add_pending(self, rows: Iterable[tuple[int, int, str, str, str, bytes]]) -> None:
+        self.conn.executemany("INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+    def take_pending(self, until: int, limit: int) -> list[tuple[int, int, str, str, str, bytes]]:
+        rows = self.conn.execute(
+            "SELECT time, ord, kind, ad_uuid, event_id, data FROM pending WHERE time <= ?"
+            " ORDER BY time, ord LIMIT ?", (until, limit)).fetchall()
+        if rows:
+            self.conn.executemany("DELETE FROM pending WHERE time = ? AND ord = ?",
+                                  [(r[0], r[1]) for r in rows])
+        return rows
+
+    def next_pending_time(self) -> int | None:
+        row = self.conn.execute("SELECT min(time) FROM pending").fetchone()
+        return None if row[0] is None else int(row[0])
+
+    # ---- reads --------------------------------------------------------------------------
+    def ad_doc(self, uuid: str) -> bytes | None:
+        row = self.conn.execute("SELECT doc FROM ads WHERE uuid = ?", (uuid,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def ad_docs(self, uuids: Sequence[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        for start in range(0, len(uuids), 500):
+            chunk = uuids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for uid, doc in self.conn.execute(
+                    f"SELECT uuid, doc FROM ads WHERE uuid IN ({marks})", chunk):
+                found[uid] = bytes(doc)
+        return found
+
+    def ground_truth(self, feed_status: str | None) -> list[tuple[str, str, int, int | None]]:
+        sql = "SELECT uuid, feed_status, updated, expires FROM ads"
+        if feed_status:
+            return self.conn.execute(sql + " WHERE feed_status = ? ORDER BY uuid",
+                                     (feed_status,)).fetchall()
+        return self.conn.execute(sql + " ORDER BY uuid").fetchall()
+
+    def event(self, event_id: str) -> EventRow | None:
+        row: Any = self.conn.execute(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,)).fetchone()
+        return row  # type: ignore[no-any-return]
+
+    def events_after(self, seq: int, limit: int, since: int | None) -> list[EventRow]:
+        if since is None:
+            return self.conn.execute(
+                f"SELECT {_EVENT_COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                (seq, limit)).fetchall()
+        return self.conn.execute(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE seq > ? AND time >= ?"
+            " ORDER BY seq LIMIT ?", (seq, since, limit)).fetchall()
+
+    def first_event_id(self, after_time: int | None) -> str | None:
+        if after_time is None:
+            row = self.conn.execute("SELECT id FROM events ORDER BY seq LIMIT 1").fetchone()
+        else:
+            row = self.conn.execute("SELECT id FROM events WHERE time > ? ORDER BY seq LIMIT 1",
+                                    (after_time,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def last_event_id(self) -> str | None:
+        row = self.conn.execute("SELECT id FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        return None if row is None else str(row[0])
+
+    def is_revoked(self, fake: str, token: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM revoked WHERE fake = ? AND token = ?",
+                                (fake, token)).fetchone()
+        return row is not None
+
+    def revoke(self, fake: str, token: str) -> None:
+        self.conn.execute("INSERT OR IGNORE INTO revoked VALUES (?, ?)", (fake, token))
+
+    # ---- snapshots ----------------------------------------------------------------------
+    def snapshot(self) -> sqlite3.Connection:
+        """A copy of the whole database in memory, to return to with `restore`."""
+        copy = sqlite3.connect(":memory:", check_same_thread=False)
+        self.conn.backup(copy)
+        return copy
+
+    def restore(self, copy: sqlite3.Connection) -> None:
+        copy.backup(self.conn)

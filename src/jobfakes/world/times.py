@@ -1,0 +1,79 @@
+"""Instants as integer microseconds since the Unix epoch (UTC), and their wire formats."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import isodate
+from dateutil import parser as dateparser
+
+OSLO = ZoneInfo("Europe/Oslo")
+US = 1_000_000
+DAY = 86_400 * US
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def to_datetime(us: int, tz: ZoneInfo | None = None) -> datetime:
+    """The aware datetime of an instant, in UTC or the given zone."""
+    moment = _EPOCH + timedelta(microseconds=us)
+    return moment.astimezone(tz) if tz else moment
+
+
+def from_datetime(moment: datetime) -> int:
+    """Microseconds of an aware datetime (a naive one is taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * US + delta.microseconds
+
+
+def parse_instant(text: str) -> int:
+    """An ISO 8601 date or date-time; without an offset it is UTC. Raises ValueError."""
+    moment = dateparser.isoparse(text.strip())
+    return from_datetime(moment)
+
+
+def parse_duration(text: str) -> int:
+    """An ISO 8601 duration such as PT6H or P2D, in microseconds. Raises ValueError."""
+    try:
+        duration = isodate.parse_duration(text)
+    except (isodate.ISO8601Error, TypeError) as error:
+        raise ValueError(f"not an ISO 8601 duration: {text!r}") from error
+    if not isinstance(duration, timedelta):  # years and months have no fixed length
+        raise ValueError(f"use days, hours, minutes or seconds, not years or months: {text!r}")
+    return from_datetime(_EPOCH + duration)
+
+
+def _trimmed_fraction(micro: int) -> str:
+    return f".{micro:06d}".rstrip("0") if micro else ""
+
+
+def iso_java(us: int, tz: ZoneInfo = OSLO) -> str:
+    """Java's ISO_OFFSET_DATE_TIME: seconds always, fraction without trailing zeros.
+
+    >>> iso_java(1_717_192_800_500_000)
+    '2024-06-01T00:00:00.5+02:00'
+    """
+    moment = to_datetime(us, tz)
+    offset = moment.strftime("%z")
+    offset = "Z" if offset == "+0000" else f"{offset[:3]}:{offset[3:]}"
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + _trimmed_fraction(moment.microsecond) + offset
+
+
+def iso_utc(us: int) -> str:
+    """UTC with a Z and no trailing zero fractions, as Jackson writes an Instant."""
+    return iso_java(us, ZoneInfo("UTC"))
+
+
+def rfc1123_java(us: int, tz: ZoneInfo = OSLO) -> str:
+    """Java's RFC_1123_DATE_TIME: 'Sat, 1 Jun 2024 00:00:00 +0200' (day not padded)."""
+    moment = to_datetime(us, tz)
+    offset = moment.strftime("%z")
+    zone = "GMT" if offset == "+0000" else offset
+    return (
+        f"{_DAYS[moment.weekday()]}, {moment.day} {_MONTHS[moment.month - 1]} {moment.year} "
+        f"{moment:%H:%M:%S} {zone}"
+    )

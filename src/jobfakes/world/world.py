@@ -1,0 +1,287 @@
+"""One Norwegian world: generated history, a clock, and the steps that fall due as it moves."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from jobfakes.world.clock import Clock, ClockMode
+from jobfakes.world.generate import DAY, Generator, Planned, make_uuid
+from jobfakes.world.model import (
+    MUTABLE_FIELDS,
+    PRIVACIES,
+    STATUSES,
+    Ad,
+    feed_snapshot,
+    feed_status,
+    field_problem,
+)
+from jobfakes.world.store import Store
+
+_BATCH = 2000
+
+
+class WorldError(ValueError):
+    """A request to change the world that cannot be carried out (bad field, time travel)."""
+
+
+@dataclass(frozen=True)
+class WorldConfig:
+    seed: int = 1
+    ads: int = 5000
+    start: int = 0  # microseconds; 0 means the embedded default instant
+    clock: ClockMode = "frozen"
+    db: str | None = None
+
+
+DEFAULT_START = 1_764_576_000_000_000  # 2025-12-01T08:00:00Z
+
+
+class World:
+    """The ground truth every NAV fake reads. Thread-safe; state lives in its SQLite store."""
+
+    def __init__(self, config: WorldConfig):
+        self.config = config
+        self.start = config.start or DEFAULT_START
+        self.generator = Generator(config.seed, config.ads, self.start)
+        self.store = Store(config.db)
+        self.clock = Clock(self.start, config.clock)
+        self.version = 0  # bumped by every change this process makes or sees
+        self._lock = threading.RLock()
+        self._pristine: sqlite3.Connection | None = None
+        self._data_version = -1
+        self._next_due: int | None = None
+        self._admin_count = 0
+        identity = f"{config.seed}|{config.ads}|{self.start}"
+        if self.store.meta("identity") != identity:
+            self._build(identity)
+        self._reload()
+
+    # ---- building -------------------------------------------------------------------------
+    def _build(self, identity: str) -> None:
+        gen, store = self.generator, self.store
+        with self._transaction():
+            for table in ("ads", "events", "pending", "meta", "revoked"):
+                store.conn.execute(f"DELETE FROM {table}")
+            # Each ad's own steps decide its state; only the feed's event order is global.
+            events: list[tuple[int, int, str, str, str, str, str, str]] = []
+            for slot in range(gen.history_slots):
+                ads, later = [], []
+                for steps in gen.slot(slot):
+                    docs: dict[str, Ad] = {}
+                    for step in steps:
+                        if step.time > self.start:
+                            later.append(_pending_row(step))
+                        elif (ad := _step(docs, step)) is not None:
+                            events.append((step.time, step.order, step.event_id, step.ad_uuid,
+                                           *feed_snapshot(ad)))
+                    ads.extend(docs.values())
+                store.put_ads(_ad_row(ad) for ad in ads)
+                store.add_pending(later)
+            events.sort()
+            store.add_events((e[2], e[3], e[0], *e[4:]) for e in events)
+            store.set_meta("generated_through", str(gen.history_slots - 1))
+            store.set_meta("clock", Clock(self.start, self.config.clock).as_state())
+            store.set_meta("admin_count", "0")
+            store.set_meta("identity", identity)
+
+    def _apply(self, steps: list[Planned], docs: dict[str, Ad], store: Store) -> None:
+        """Apply steps in order: update ads, append one feed event per step that took effect."""
+        missing = [s.ad_uuid for s in steps if s.kind != "publish" and s.ad_uuid not in docs]
+        if missing:
+            docs.update((u, orjson.loads(d)) for u, d in store.ad_docs(missing).items())
+        events, touched = [], {}
+        for step in steps:
+            ad = _step(docs, step)
+            if ad is None:
+                continue
+            touched[step.ad_uuid] = ad
+            events.append((step.event_id, step.ad_uuid, step.time, *feed_snapshot(ad)))
+        store.add_events(events)
+        store.put_ads(_ad_row(ad) for ad in touched.values())
+
+    # ---- keeping up with the clock --------------------------------------------------------
+    def sync(self) -> None:
+        """Call before reading: see other workers' changes, apply steps that fell due."""
+        if self.store.path != ":memory:":
+            seen = self.store.data_version()
+            if seen != self._data_version:
+                self._reload()
+        if self._next_due is not None and self.clock.now() >= self._next_due:
+            with self._transaction():
+                self._apply_due(self.clock.now())
+
+    def _reload(self) -> None:
+        with self._lock:
+            self.clock = Clock.from_state(self.store.meta("clock") or "")
+            self._admin_count = int(self.store.meta("admin_count") or 0)
+            self._schedule()
+            self._data_version = self.store.data_version()
+            self.version += 1
+
+    def _schedule(self) -> None:
+        generated = int(self.store.meta("generated_through") or 0)
+        next_slot = self.generator.origin + (generated + 1) * DAY
+        pending = self.store.next_pending_time()
+        self._next_due = next_slot if pending is None else min(pending, next_slot)
+
+    def _apply_due(self, now: int) -> None:
+        gen, store = self.generator, self.store
+        generated = int(store.meta("generated_through") or 0)
+        while gen.origin + (generated + 1) * DAY <= now:
+            generated += 1
+            store.add_pending(_pending_row(step) for steps in gen.slot(generated)
+                              for step in steps)
+        store.set_meta("generated_through", str(generated))
+        while rows := store.take_pending(now, _BATCH):
+            steps = [Planned(t, o, k, u, e, orjson.loads(d)) for t, o, k, u, e, d in rows]
+            self._apply(steps, {}, store)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write: snapshot before the first, commit, then let caches and schedule know."""
+        with self._lock:
+            if self._pristine is None and self.store.meta("identity") is not None:
+                self._pristine = self.store.snapshot()
+            self.store.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.store.conn.execute("ROLLBACK")
+                raise
+            self.store.conn.execute("COMMIT")
+            self._schedule()
+            self._data_version = self.store.data_version()
+            self.version += 1
+
+    # ---- the control plane's verbs ----------------------------------------------------------
+    def now(self) -> int:
+        return self.clock.now()
+
+    def set_clock(self, instant: int) -> None:
+        if instant < self.clock.now():
+            raise WorldError("the clock cannot move backwards: events cannot un-happen")
+        with self._transaction():
+            self.clock.set(instant)
+            self.store.set_meta("clock", self.clock.as_state())
+            self._apply_due(instant)
+
+    def reset(self) -> None:
+        """Back to the seeded start: the same ads, events and clock as when first built."""
+        with self._lock:
+            if self._pristine is not None:
+                self.store.restore(self._pristine)
+            elif self.store.path != ":memory:":  # another worker may have changed the file
+                self._build(f"{self.config.seed}|{self.config.ads}|{self.start}")
+            self.store.set_meta("clock", Clock(self.start, self.config.clock).as_state())
+            self._reload()
+
+    def revoke(self, fake: str, token: str) -> None:
+        """Put a token on a fake's deny-list."""
+        with self._transaction():
+            self.store.revoke(fake, token)
+
+    def create_ad(self, fields: dict[str, Any]) -> Ad:
+        """Publish a new ad now; fields not given are generated."""
+        _check_fields(fields)
+        with self._transaction():
+            self._admin_count += 1
+            self.store.set_meta("admin_count", str(self._admin_count))
+            rng = self.generator.rng("admin", self._admin_count)
+            now = self.clock.now()
+            ad = self.generator.ad(rng, now)
+            ad.update(fields)
+            self._apply([Planned(now, 0, "publish", ad["uuid"], make_uuid(rng), ad)], {},
+                        self.store)
+            self._plan_expiry(ad, rng)
+        return ad
+
+    def update_ad(self, uuid: str, fields: dict[str, Any]) -> Ad:
+        """Change an ad now (any status); one feed event."""
+        _check_fields(fields)
+        return self._admin_step(uuid, "admin", fields)
+
+    def stop_ad(self, uuid: str) -> Ad:
+        """Stop an ad now: it is masked in the feed from this event on."""
+        return self._admin_step(uuid, "admin", {"status": "STOPPED"})
+
+    def ad(self, uuid: str) -> Ad | None:
+        doc = self.store.ad_doc(uuid)
+        return None if doc is None else orjson.loads(doc)  # type: ignore[no-any-return]
+
+    def _admin_step(self, uuid: str, kind: str, fields: dict[str, Any]) -> Ad:
+        with self._transaction():
+            if self.store.ad_doc(uuid) is None:
+                raise KeyError(uuid)
+            self._admin_count += 1
+            self.store.set_meta("admin_count", str(self._admin_count))
+            rng = self.generator.rng("admin", self._admin_count)
+            docs: dict[str, Ad] = {}
+            self._apply([Planned(self.clock.now(), 0, kind, uuid, make_uuid(rng), fields)],
+                        docs, self.store)
+            if "expires" in fields:
+                self._plan_expiry(docs[uuid], rng)
+        return docs[uuid]
+
+    def _plan_expiry(self, ad: Ad, rng: Any) -> None:
+        if ad["status"] == "ACTIVE" and ad.get("expires") is not None:
+            when = max(ad["expires"], self.clock.now())
+            self.store.add_pending([(when, (1 << 62) + self._admin_count, "expire", ad["uuid"],
+                                     make_uuid(rng), b"{}")])
+
+
+def _ad_row(ad: Ad) -> tuple[str, str, str, int, int | None, bytes]:
+    return (ad["uuid"], ad["status"], feed_status(ad), ad["updated"], ad["expires"],
+            orjson.dumps(ad))
+
+
+def _pending_row(step: Planned) -> tuple[int, int, str, str, str, bytes]:
+    return (step.time, step.order, step.kind, step.ad_uuid, step.event_id,
+            orjson.dumps(step.data))
+
+
+def _step(docs: dict[str, Ad], step: Planned) -> Ad | None:
+    """The ad after one step, or None when the step no longer applies (already stopped...)."""
+    if step.kind == "publish":
+        ad = docs[step.ad_uuid] = dict(step.data)
+        ad["updated"] = step.time
+        return ad
+    ad = docs.get(step.ad_uuid)
+    if ad is None:
+        return None
+    if step.kind == "admin":
+        ad.update(step.data)
+    elif ad["status"] != "ACTIVE":
+        return None
+    elif step.kind == "update":
+        ad.update(step.data)
+    elif step.kind == "stop":
+        ad["status"] = "STOPPED"
+    elif step.kind == "expire":
+        if ad["expires"] is None or ad["expires"] > step.time:
+            return None
+        ad["status"] = "INACTIVE"
+    ad["updated"] = step.time
+    return ad
+
+
+def _check_fields(fields: dict[str, Any]) -> None:
+    if not isinstance(fields, dict):
+        raise WorldError("expected a JSON object of ad fields")
+    unknown = sorted(set(fields) - MUTABLE_FIELDS)
+    if unknown:
+        raise WorldError(f"unknown or read-only ad fields: {', '.join(unknown)}")
+    for name, value in fields.items():
+        problem = field_problem(name, value)
+        if problem:
+            raise WorldError(problem)
+    if "status" in fields and fields["status"] not in STATUSES:
+        raise WorldError(f"status must be one of {', '.join(STATUSES)}")
+    if "privacy" in fields and fields["privacy"] not in PRIVACIES:
+        raise WorldError(f"privacy must be one of {', '.join(PRIVACIES)}")

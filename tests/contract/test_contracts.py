@@ -1,0 +1,26 @@
+"""Schemathesis runs each fake's own contract against the fake, in process, every run."""
+
+from __future__ import annotations
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+
+from jobfakes.core.app import create_app
+from jobfakes.core.config import Config
+
+APP = create_app(Config(ads=300))
+TOKEN = APP.test_client().post("/__admin/tokens", json={"fake": "navfeed"}).get_json()["token"]
+schema = schemathesis.openapi.from_wsgi("/api/openapi.json", APP)
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_navfeed_conforms_to_its_contract(case):
+    case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"})
+
+
+def test_contract_is_served_and_lists_every_route():
+    spec = APP.test_client().get("/api/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    assert set(spec["paths"]) >= {"/api/v1/feed", "/api/v1/feed/{feedPageId}",
+                                  "/api/v1/feedentry/{adUuid}", "/api/publicToken"}

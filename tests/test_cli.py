@@ -1,0 +1,120 @@
+"""The command line: `jobfakes token`, `jobfakes serve`, and gunicorn's `jobfakes.wsgi:app`."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jwt
+import requests
+from click.testing import CliRunner
+
+from jobfakes.cli import main
+
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.05)
+    raise AssertionError(f"{url} did not come up")
+
+
+def test_token_command_prints_a_valid_token():
+    result = CliRunner().invoke(main, ["token", "navfeed", "--sub", "me@example.com",
+                                       "--expires", "2030-01-01T00:00:00Z"])
+    assert result.exit_code == 0, result.output
+    claims = jwt.decode(result.output.strip(), "jobfakes-navfeed-secret-for-local-testing", algorithms=["HS256"],
+                        audience="feed-api-v2", issuer="nav-no")
+    assert claims["sub"] == "me@example.com" and claims["kid"] == "me@example.com"
+    assert claims["exp"] == 1893456000
+
+
+def test_token_command_refuses_unknown_fake_and_bad_dates():
+    assert CliRunner().invoke(main, ["token", "nope"]).exit_code == 2
+    assert CliRunner().invoke(main, ["token", "navfeed", "--expires", "never"]).exit_code == 2
+
+
+def test_serve_rejects_unknown_fake():
+    result = CliRunner().invoke(main, ["serve", "nope"])
+    assert result.exit_code == 2 and "unknown fake" in result.output
+
+
+def test_serve_prints_url_and_token_and_serves(tmp_path):
+    port = _free_port()
+    process = subprocess.Popen(
+        [BIN / "jobfakes", "serve", "--port", str(port), "--ads", "300", "--clock", "frozen",
+         "--db", str(tmp_path / "world.sqlite")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        first = process.stdout.readline()
+        assert first.strip() == f"jobfakes serving navfeed at http://127.0.0.1:{port}"
+        token = process.stdout.readline().split("token: ")[1].strip()
+        _wait(f"http://127.0.0.1:{port}/__admin/health", process)
+        response = requests.get(f"http://127.0.0.1:{port}/api/v1/feed?pageSize=3",
+                                headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert response.status_code == 200 and len(response.json()["items"]) == 3
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_two_gunicorn_workers_share_one_world():
+    port = _free_port()
+    process = subprocess.Popen(
+        [BIN / "jobfakes", "serve", "--port", str(port), "--ads", "200", "--clock", "frozen",
+         "--workers", "2", "--threads", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        process.stdout.readline()
+        token = process.stdout.readline().split("token: ")[1].strip()
+        _wait(f"{base}/__admin/health", process)
+        requests.post(f"{base}/__admin/clock", json={"advance": "P1D"}, timeout=30)
+        counts = set()
+        for _ in range(10):  # new connections land on either worker
+            with requests.Session() as session:
+                counts.add(len(session.get(f"{base}/__admin/ads", timeout=10).json()))
+        assert len(counts) == 1 and counts.pop() > 1000
+        feed = requests.get(f"{base}/api/v1/feed?last", timeout=10,
+                            headers={"Authorization": f"Bearer {token}"})
+        assert feed.status_code == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_gunicorn_wsgi_app_reads_environment():
+    port = _free_port()
+    env = {**os.environ, "JOBFAKES_ADS": "100", "JOBFAKES_SEED": "9",
+           "JOBFAKES_NAVFEED_SECRET": "secret-from-the-environment-0123456789"}
+    process = subprocess.Popen(
+        [BIN / "gunicorn", "-b", f"127.0.0.1:{port}", "jobfakes.wsgi:app"], env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        _wait(f"http://127.0.0.1:{port}/__admin/health", process)
+        assert len(requests.get(f"http://127.0.0.1:{port}/__admin/ads", timeout=10).json()) == 100
+        token = jwt.encode({"sub": "a", "iss": "nav-no", "aud": "feed-api-v2"}, "secret-from-the-environment-0123456789",
+                           algorithm="HS256")
+        response = requests.get(f"http://127.0.0.1:{port}/api/v1/feed?pageSize=1",
+                                headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert response.status_code == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
