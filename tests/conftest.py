@@ -23,17 +23,21 @@ def inprocess(config: Config) -> tuple[Any, requests.Session]:
     return app, session
 
 
-def walk(session: requests.Session, base: str, page_size: int = 1000,
-         headers: dict[str, str] | None = None) -> list[dict[str, Any]]:
+def walk(
+    session: requests.Session,
+    base: str,
+    page_size: int = 1000,
+    headers: dict[str, str] | None = None,
+) -> list[dict[str, Any]]:
     """Every page from the start of the feed, following next_url (overlap included)."""
     pages = []
-    response = session.get(f"{base}/api/v1/feed", params={"pageSize": page_size},
-                           headers=headers)
+    response = session.get(f"{base}/api/v1/feed", params={"pageSize": page_size}, headers=headers)
     while True:
         assert response.status_code == 200, response.text
         page = response.json()
         pages.append(page)
         if page["next_url"] is None:
             return pages
-        response = session.get(base + page["next_url"], params={"pageSize": page_size},
-                               headers=headers)
+        response = session.get(
+            base + page["next_url"], params={"pageSize": page_size}, headers=headers
+        )

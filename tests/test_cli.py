@@ -37,11 +37,17 @@ def _wait(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
 
 
 def test_token_command_prints_a_valid_token():
-    result = CliRunner().invoke(main, ["token", "navfeed", "--sub", "me@example.com",
-                                       "--expires", "2030-01-01T00:00:00Z"])
+    result = CliRunner().invoke(
+        main, ["token", "navfeed", "--sub", "me@example.com", "--expires", "2030-01-01T00:00:00Z"]
+    )
     assert result.exit_code == 0, result.output
-    claims = jwt.decode(result.output.strip(), "jobfakes-navfeed-secret-for-local-testing", algorithms=["HS256"],
-                        audience="feed-api-v2", issuer="nav-no")
+    claims = jwt.decode(
+        result.output.strip(),
+        "jobfakes-navfeed-secret-for-local-testing",
+        algorithms=["HS256"],
+        audience="feed-api-v2",
+        issuer="nav-no",
+    )
     assert claims["sub"] == "me@example.com" and claims["kid"] == "me@example.com"
     assert claims["exp"] == 1893456000
 
@@ -59,16 +65,32 @@ def test_serve_rejects_unknown_fake():
 def test_serve_prints_url_and_token_and_serves(tmp_path):
     port = _free_port()
     process = subprocess.Popen(
-        [BIN / "jobfakes", "serve", "--port", str(port), "--ads", "300", "--clock", "frozen",
-         "--db", str(tmp_path / "world.sqlite")],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            BIN / "jobfakes",
+            "serve",
+            "--port",
+            str(port),
+            "--ads",
+            "300",
+            "--clock",
+            "frozen",
+            "--db",
+            str(tmp_path / "world.sqlite"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         first = process.stdout.readline()
         assert first.strip() == f"jobfakes serving navfeed at http://127.0.0.1:{port}"
         token = process.stdout.readline().split("token: ")[1].strip()
         _wait(f"http://127.0.0.1:{port}/__admin/health", process)
-        response = requests.get(f"http://127.0.0.1:{port}/api/v1/feed?pageSize=3",
-                                headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        response = requests.get(
+            f"http://127.0.0.1:{port}/api/v1/feed?pageSize=3",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
         assert response.status_code == 200 and len(response.json()["items"]) == 3
     finally:
         process.terminate()
@@ -78,9 +100,24 @@ def test_serve_prints_url_and_token_and_serves(tmp_path):
 def test_two_gunicorn_workers_share_one_world():
     port = _free_port()
     process = subprocess.Popen(
-        [BIN / "jobfakes", "serve", "--port", str(port), "--ads", "200", "--clock", "frozen",
-         "--workers", "2", "--threads", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            BIN / "jobfakes",
+            "serve",
+            "--port",
+            str(port),
+            "--ads",
+            "200",
+            "--clock",
+            "frozen",
+            "--workers",
+            "2",
+            "--threads",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         process.stdout.readline()
@@ -92,8 +129,9 @@ def test_two_gunicorn_workers_share_one_world():
             with requests.Session() as session:
                 counts.add(len(session.get(f"{base}/__admin/ads", timeout=10).json()))
         assert len(counts) == 1 and counts.pop() > 1000
-        feed = requests.get(f"{base}/api/v1/feed?last", timeout=10,
-                            headers={"Authorization": f"Bearer {token}"})
+        feed = requests.get(
+            f"{base}/api/v1/feed?last", timeout=10, headers={"Authorization": f"Bearer {token}"}
+        )
         assert feed.status_code == 200
     finally:
         process.terminate()
@@ -102,18 +140,32 @@ def test_two_gunicorn_workers_share_one_world():
 
 def test_gunicorn_wsgi_app_reads_environment():
     port = _free_port()
-    env = {**os.environ, "JOBFAKES_ADS": "100", "JOBFAKES_SEED": "9",
-           "JOBFAKES_NAVFEED_SECRET": "secret-from-the-environment-0123456789"}
+    env = {
+        **os.environ,
+        "JOBFAKES_ADS": "100",
+        "JOBFAKES_SEED": "9",
+        "JOBFAKES_NAVFEED_SECRET": "secret-from-the-environment-0123456789",
+    }
     process = subprocess.Popen(
-        [BIN / "gunicorn", "-b", f"127.0.0.1:{port}", "jobfakes.wsgi:app"], env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [BIN / "gunicorn", "-b", f"127.0.0.1:{port}", "jobfakes.wsgi:app"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         _wait(f"http://127.0.0.1:{port}/__admin/health", process)
         assert len(requests.get(f"http://127.0.0.1:{port}/__admin/ads", timeout=10).json()) == 100
-        token = jwt.encode({"sub": "a", "iss": "nav-no", "aud": "feed-api-v2"}, "secret-from-the-environment-0123456789",
-                           algorithm="HS256")
-        response = requests.get(f"http://127.0.0.1:{port}/api/v1/feed?pageSize=1",
-                                headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        token = jwt.encode(
+            {"sub": "a", "iss": "nav-no", "aud": "feed-api-v2"},
+            "secret-from-the-environment-0123456789",
+            algorithm="HS256",
+        )
+        response = requests.get(
+            f"http://127.0.0.1:{port}/api/v1/feed?pageSize=1",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
         assert response.status_code == 200
     finally:
         process.terminate()

@@ -13,8 +13,20 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_wheel_contains_every_fake_and_contract(tmp_path):
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--no-isolation",
-                    "--outdir", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
     wheel = next(tmp_path.glob("jobfakes-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     for fake in registry.names():
@@ -31,4 +43,10 @@ def test_every_fake_has_the_same_modules():
     for fake in registry.names():
         folder = ROOT / "fakes" / fake
         assert {p.stem for p in folder.glob("*.py")} >= {
-            "__init__", "params", "backend", "serialize", "views", "errors"}
+            "__init__",
+            "params",
+            "backend",
+            "serialize",
+            "views",
+            "errors",
+        }

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from jobfakes.core.registry import FakeSpec
 from jobfakes.fakes.navfeed.backend import FEED_AUTH, NavFeedBackend
 from jobfakes.fakes.navfeed.errors import javalin_error
 from jobfakes.fakes.navfeed.views import blueprint
+
+from jobfakes.core.registry import FakeSpec
 
 SPEC = FakeSpec(
     name="navfeed",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from jobfakes.core.auth import JwtScheme
 from jobfakes.fakes.navfeed.params import PageQuery
+
+from jobfakes.core.auth import JwtScheme
 from jobfakes.world.model import Ad, is_active
 from jobfakes.world.store import EventRow
 from jobfakes.world.times import DAY, US
@@ -79,8 +80,13 @@ class NavFeedBackend:
         lifetime = PUBLIC_TOKEN_DAYS * DAY
         while now > issued + lifetime + PUBLIC_TOKEN_GRACE:
             issued += lifetime + PUBLIC_TOKEN_GRACE
-        return FEED_AUTH.mint(self.runtime.config.secret("navfeed"), PUBLIC_SUBJECT, issued,
-                         issued + lifetime, kid="public")
+        return FEED_AUTH.mint(
+            self.runtime.config.secret("navfeed"),
+            PUBLIC_SUBJECT,
+            issued,
+            issued + lifetime,
+            kid="public",
+        )
 
     @staticmethod
     def active(ad: Ad) -> bool:

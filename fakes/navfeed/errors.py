@@ -16,8 +16,10 @@ def javalin_error(status: int, title: str) -> Response:
     if "text/html" in request.headers.get("Accept", ""):
         return Response(title, status=status, mimetype="text/plain")
     kind = _TYPES.get(status, f"https://javalin.io/documentation#{status}")
-    body = (f'{{\n    "title": "{title}",\n    "status": {status},\n'
-            f'    "type": "{kind}",\n    "details": {{}}\n}}')
+    body = (
+        f'{{\n    "title": "{title}",\n    "status": {status},\n'
+        f'    "type": "{kind}",\n    "details": {{}}\n}}'
+    )
     return Response(body, status=status, mimetype="application/json")
 
 

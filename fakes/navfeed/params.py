@@ -28,8 +28,9 @@ class PageQuery:
 
 
 def page_query(args: MultiDict[str, str], headers: Headers) -> PageQuery:
-    return PageQuery(page_size(args.get("pageSize")), if_modified_since(headers),
-                     headers.get("If-None-Match"))
+    return PageQuery(
+        page_size(args.get("pageSize")), if_modified_since(headers), headers.get("If-None-Match")
+    )
 
 
 def page_size(raw: str | None) -> int:

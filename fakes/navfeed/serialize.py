@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from jobfakes.fakes.navfeed.backend import FeedPage
+
 from jobfakes.world.model import Ad, feed_status, is_active
 from jobfakes.world.store import EventRow
 from jobfakes.world.times import iso_java
 
 FEED_TITLE = "Stillingsfeeden fra arbeidsplassen.no"
-FEED_DESCRIPTION = ("Feed med stillinger fra arbeidsplassen.no - En av Norges største oversikter"
-                    " over utlyste stillinger")
+FEED_DESCRIPTION = (
+    "Feed med stillinger fra arbeidsplassen.no - En av Norges største oversikter"
+    " over utlyste stillinger"
+)
 AD_LINK = "https://arbeidsplassen.nav.no/stillinger/stilling/"
 _CATEGORY_ORDER = {"ESCO": 0, "JANZZ": 1, "STYRK08": 2, "STYRK08NAV": 3}
 
@@ -39,9 +42,14 @@ def feed_line(row: EventRow) -> dict[str, Any]:
         "title": title,
         "content_text": "Stillingsannonse",
         "date_modified": modified,
-        "_feed_entry": {"uuid": ad_uuid, "status": status, "title": title,
-                        "businessName": business, "municipal": municipal,
-                        "sistEndret": modified},
+        "_feed_entry": {
+            "uuid": ad_uuid,
+            "status": status,
+            "title": title,
+            "businessName": business,
+            "municipal": municipal,
+            "sistEndret": modified,
+        },
     }
 
 
@@ -57,20 +65,25 @@ def feed_entry(ad: Ad) -> dict[str, Any]:
 
 def ad_content(ad: Ad) -> dict[str, Any]:
     employer = ad.get("employer") or {}
-    categories = sorted(ad.get("categories") or [],
-                        key=lambda c: _CATEGORY_ORDER.get(c.get("categoryType"), 9))
+    categories = sorted(
+        ad.get("categories") or [], key=lambda c: _CATEGORY_ORDER.get(c.get("categoryType"), 9)
+    )
     return {
         "uuid": ad["uuid"],
         "published": _instant(ad.get("published")),
         "expires": _instant(ad.get("expires")),
         "updated": _instant(ad.get("updated")),
         "workLocations": [
-            {key: loc.get(key) for key in
-             ("country", "address", "city", "postalCode", "county", "municipal")}
-            for loc in ad.get("locations") or []],
+            {
+                key: loc.get(key)
+                for key in ("country", "address", "city", "postalCode", "county", "municipal")
+            }
+            for loc in ad.get("locations") or []
+        ],
         "contactList": [
             {key: c.get(key) for key in ("name", "email", "phone", "role", "title")}
-            for c in ad.get("contacts") or []],
+            for c in ad.get("contacts") or []
+        ],
         "title": ad.get("title") or "",
         "description": ad.get("adtext") or "",
         "sourceurl": ad.get("sourceurl") or "",
@@ -78,16 +91,30 @@ def ad_content(ad: Ad) -> dict[str, Any]:
         "applicationUrl": ad.get("applicationUrl") or "",
         "applicationDue": ad.get("applicationDue") or "",
         "occupationCategories": sorted(
-            ({"level1": o.get("level1"), "level2": o.get("level2")}
-             for o in ad.get("occupationCategories") or []), key=lambda o: str(o["level1"])),
+            (
+                {"level1": o.get("level1"), "level2": o.get("level2")}
+                for o in ad.get("occupationCategories") or []
+            ),
+            key=lambda o: str(o["level1"]),
+        ),
         "categoryList": [
-            {"categoryType": c.get("categoryType"), "code": c.get("code"), "name": c.get("name"),
-             "description": "", "score": _score(c.get("score"))} for c in categories],
+            {
+                "categoryType": c.get("categoryType"),
+                "code": c.get("code"),
+                "name": c.get("name"),
+                "description": "",
+                "score": _score(c.get("score")),
+            }
+            for c in categories
+        ],
         "jobtitle": ad.get("jobtitle") or "",
         "link": AD_LINK + ad["uuid"],
-        "employer": {"name": employer.get("name"), "orgnr": employer.get("orgnr"),
-                     "description": employer.get("description") or "",
-                     "homepage": employer.get("homepage") or ""},
+        "employer": {
+            "name": employer.get("name"),
+            "orgnr": employer.get("orgnr"),
+            "description": employer.get("description") or "",
+            "homepage": employer.get("homepage") or "",
+        },
         "engagementtype": ad.get("engagementtype") or "",
         "extent": "Deltid" if str(ad.get("extent") or "").lower() == "deltid" else "Heltid",
         "starttime": ad.get("starttime") or "",

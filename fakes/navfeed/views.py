@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, request
+from jobfakes.fakes.navfeed import errors, params, serialize
+from jobfakes.fakes.navfeed.backend import FEED_AUTH, FeedPage, NavFeedBackend
 
 from jobfakes import contracts
 from jobfakes.core.app import runtime
 from jobfakes.core.auth import AuthError, bearer_token
 from jobfakes.core.cache import VersionedCache
-from jobfakes.fakes.navfeed import errors, params, serialize
-from jobfakes.fakes.navfeed.backend import FEED_AUTH, FeedPage, NavFeedBackend
+from jobfakes.core.fastpath import NEVER, cacheable
 from jobfakes.world.times import rfc1123_java
+
 
 class _JavalinResponse(Response):
     """Keeps Last-Modified on a 304, which werkzeug drops as an entity header."""
@@ -39,7 +41,7 @@ def blueprint() -> Blueprint:
 
     @bp.before_request
     def authorise() -> Response | None:
-        g.fake = "navfeed"
+        request.environ["jobfakes.fake"] = "navfeed"
         if request.endpoint in _OPEN or request.endpoint is None:
             return None
         state = runtime()
@@ -48,13 +50,19 @@ def blueprint() -> Blueprint:
             return errors.unauthorized()
         world, secret = state.world, state.config.secret("navfeed")
         try:
-            claims = tokens.get(world.version, token, lambda: FEED_AUTH.verify(
-                secret, token, world.now(), lambda t: world.store.is_revoked("navfeed", t)))
+            claims = tokens.get(
+                world.version,
+                token,
+                lambda: FEED_AUTH.verify(
+                    secret, token, world.now(), lambda t: world.store.is_revoked("navfeed", t)
+                ),
+            )
         except AuthError:
             return errors.unauthorized()
         exp = claims.get("exp")
         if exp is not None and exp * 1_000_000 <= world.now():
             return errors.unauthorized()
+        cacheable(NEVER if exp is None else exp * 1_000_000)
         return None
 
     def page_response(page_id: str) -> Response:
@@ -114,7 +122,6 @@ def blueprint() -> Blueprint:
 
     @bp.get("/api/openapi.json")
     def openapi() -> Response:
-        return Response(orjson.dumps(contracts.load("navfeed.yaml")),
-                        mimetype="application/json")
+        return Response(orjson.dumps(contracts.load("navfeed.yaml")), mimetype="application/json")
 
     return bp

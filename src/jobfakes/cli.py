@@ -14,21 +14,36 @@ from jobfakes.core import registry
 from jobfakes.core.config import Config
 
 
-def _config(seed: int, ads: int, now: str | None, clock: str, db: str | None,
-            fakes: tuple[str, ...], secrets: tuple[str, ...]) -> Config:
+def _config(
+    seed: int,
+    ads: int,
+    now: str | None,
+    clock: str,
+    db: str | None,
+    fakes: tuple[str, ...],
+    secrets: tuple[str, ...],
+) -> Config:
     known = registry.names()
     for name in fakes:
         if name not in known:
             raise click.BadParameter(f"unknown fake {name!r}; known: {', '.join(known)}")
-    pairs = {}
+    pairs: dict[str, str] = {}
     for item in secrets:
         name, _, secret = item.partition("=")
         if not secret:
             raise click.BadParameter(f"expected FAKE=SECRET, got {item!r}")
         pairs[name] = secret
     try:
-        return replace(Config.from_env(), seed=seed, ads=ads, now=now, clock=clock, db=db,
-                       fakes=fakes, secrets=pairs or Config.from_env().secrets)
+        return replace(
+            Config.from_env(),
+            seed=seed,
+            ads=ads,
+            now=now,
+            clock=clock,
+            db=db,
+            fakes=fakes,
+            secrets=tuple(pairs.items()) or Config.from_env().secrets,
+        )
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
 
@@ -38,8 +53,13 @@ def _world_options(function: Any) -> Any:
         click.option("--seed", default=1, show_default=True, help="World seed."),
         click.option("--ads", default=5000, show_default=True, help="Ads in the history."),
         click.option("--now", default=None, help="World start instant (ISO 8601)."),
-        click.option("--secret", "secrets", multiple=True, metavar="FAKE=SECRET",
-                     help="Token signing secret of a fake (repeatable)."),
+        click.option(
+            "--secret",
+            "secrets",
+            multiple=True,
+            metavar="FAKE=SECRET",
+            help="Token signing secret of a fake (repeatable).",
+        ),
     ]
     for option in reversed(options):
         function = option(function)
@@ -57,14 +77,25 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8700, show_default=True)
 @_world_options
-@click.option("--clock", type=click.Choice(["running", "frozen"]), default="running",
-              show_default=True)
+@click.option(
+    "--clock", type=click.Choice(["running", "frozen"]), default="running", show_default=True
+)
 @click.option("--db", default=None, help="SQLite file for the world (default: in memory).")
 @click.option("--workers", default=1, show_default=True, help="gunicorn worker processes.")
 @click.option("--threads", default=8, show_default=True, help="Threads per worker.")
-def serve(fakes: tuple[str, ...], host: str, port: int, seed: int, ads: int, now: str | None,
-          secrets: tuple[str, ...], clock: str, db: str | None, workers: int,
-          threads: int) -> None:
+def serve(
+    fakes: tuple[str, ...],
+    host: str,
+    port: int,
+    seed: int,
+    ads: int,
+    now: str | None,
+    secrets: tuple[str, ...],
+    clock: str,
+    db: str | None,
+    workers: int,
+    threads: int,
+) -> None:
     """Serve FAKES (default: all) on one port, with the control plane under /__admin/."""
     if workers > 1 and db is None:  # workers share one world through a file
         db = os.path.join(tempfile.mkdtemp(prefix="jobfakes-"), "world.sqlite")
@@ -78,8 +109,12 @@ def serve(fakes: tuple[str, ...], host: str, port: int, seed: int, ads: int, now
         click.echo(f"jobfakes serving {', '.join(s.name for s in state.specs)} at {base}")
         for spec in state.specs:
             if spec.auth:
-                token = spec.auth.mint(config.secret(spec.name), spec.default_subject,
-                                       state.world.now(), kid=spec.default_subject)
+                token = spec.auth.mint(
+                    config.secret(spec.name),
+                    spec.default_subject,
+                    state.world.now(),
+                    kid=spec.default_subject,
+                )
                 click.echo(f"{spec.name} token: {token}")
     sys.stdout.flush()
     _run_gunicorn(app, f"{host}:{port}", workers, threads)
@@ -90,9 +125,16 @@ def _run_gunicorn(app: Any, bind: str, workers: int, threads: int) -> None:
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
-            settings = {"bind": bind, "workers": workers, "threads": threads,
-                        "worker_class": "gthread", "timeout": 600, "keepalive": 5,
-                        "accesslog": None, "loglevel": "warning"}
+            settings = {
+                "bind": bind,
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                "timeout": 600,
+                "keepalive": 5,
+                "accesslog": None,
+                "loglevel": "warning",
+            }
             for key, value in settings.items():
                 self.cfg.set(key, value)
 
@@ -107,8 +149,15 @@ def _run_gunicorn(app: Any, bind: str, workers: int, threads: int) -> None:
 @click.option("--sub", "subject", default=None, help="Subject (consumer e-mail).")
 @click.option("--expires", default=None, help="Expiry instant (ISO 8601).")
 @_world_options
-def token(fake: str, subject: str | None, expires: str | None, seed: int, ads: int,
-          now: str | None, secrets: tuple[str, ...]) -> None:
+def token(
+    fake: str,
+    subject: str | None,
+    expires: str | None,
+    seed: int,
+    ads: int,
+    now: str | None,
+    secrets: tuple[str, ...],
+) -> None:
     """Print a token for FAKE, valid on a server started with the same --now and --secret."""
     from jobfakes.world.times import parse_instant
     from jobfakes.world.world import DEFAULT_START

@@ -47,7 +47,8 @@ class Admin:
 
     def ads(self, status: str | None = None) -> list[dict[str, Any]]:
         result: list[dict[str, Any]] = self._call(
-            "GET", "/ads", params={"status": status} if status else None)
+            "GET", "/ads", params={"status": status} if status else None
+        )
         return result
 
     def create_ad(self, **fields: Any) -> dict[str, Any]:
@@ -69,8 +70,9 @@ class Admin:
     def clear_requests(self) -> None:
         self._call("DELETE", "/requests")
 
-    def mint_token(self, fake: str, subject: str = "test@example.com",
-                   expires: str | None = None) -> str:
+    def mint_token(
+        self, fake: str, subject: str = "test@example.com", expires: str | None = None
+    ) -> str:
         body = {"fake": fake, "subject": subject, **({"expires": expires} if expires else {})}
         return str(self._call("POST", "/tokens", json=body)["token"])
 

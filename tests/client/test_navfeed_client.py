@@ -56,8 +56,9 @@ def test_lines_since_a_time_and_from_the_newest(navfeed_inprocess):
     everything = list(client.lines())
     middle = datetime.fromisoformat(everything[len(everything) // 2]["date_modified"])
     since = list(client.lines(since=middle))
-    assert since and all(datetime.fromisoformat(x["date_modified"]) > middle.replace(
-        microsecond=0) for x in since)
+    assert since and all(
+        datetime.fromisoformat(x["date_modified"]) > middle.replace(microsecond=0) for x in since
+    )
     assert since[-1] == everything[-1]
     assert list(client.lines(last=True)) == [everything[-1]]
 
@@ -70,8 +71,9 @@ def test_entry_and_unknown_entry(navfeed_inprocess):
 
 
 def test_bad_token_raises_typed_error(navfeed_inprocess):
-    client = NavFeedClient(navfeed_inprocess.base_url, "nonsense",
-                           session=navfeed_inprocess.session)
+    client = NavFeedClient(
+        navfeed_inprocess.base_url, "nonsense", session=navfeed_inprocess.session
+    )
     with pytest.raises(Unauthorized):
         list(client.lines())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import negative_data_rejection, unsupported_method
 
 from jobfakes.core.app import create_app
 from jobfakes.core.config import Config
@@ -16,11 +17,20 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", APP)
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_navfeed_conforms_to_its_contract(case):
-    case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"})
+    # As upstream (docs/fidelity.md): Javalin answers 404, not 405, to a method a path does
+    # not have, and unknown query parameters are ignored rather than refused.
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        excluded_checks=[unsupported_method, negative_data_rejection],
+    )
 
 
 def test_contract_is_served_and_lists_every_route():
     spec = APP.test_client().get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.")
-    assert set(spec["paths"]) >= {"/api/v1/feed", "/api/v1/feed/{feedPageId}",
-                                  "/api/v1/feedentry/{adUuid}", "/api/publicToken"}
+    assert set(spec["paths"]) >= {
+        "/api/v1/feed",
+        "/api/v1/feed/{feedPageId}",
+        "/api/v1/feedentry/{adUuid}",
+        "/api/publicToken",
+    }

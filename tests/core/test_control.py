@@ -19,10 +19,20 @@ def test_clock_get_set_advance(navfeed_inprocess):
     assert admin.clock() == start
 
 
-@pytest.mark.parametrize("body", [
-    {}, {"now": "yesterday"}, {"advance": "6 hours"}, {"advance": "P1M"}, {"advance": "-PT1H"},
-    {"now": "2000-01-01T00:00:00Z"}, {"now": "2030-01-01", "advance": "PT1H"}, [], "text",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"now": "yesterday"},
+        {"advance": "6 hours"},
+        {"advance": "P1M"},
+        {"advance": "-PT1H"},
+        {"now": "2000-01-01T00:00:00Z"},
+        {"now": "2030-01-01", "advance": "PT1H"},
+        [],
+        "text",
+    ],
+)
 def test_bad_clock_requests_are_json_400(navfeed_inprocess, body):
     response = navfeed_inprocess.session.post(navfeed_inprocess.url("/__admin/clock"), json=body)
     assert response.status_code == 400
@@ -71,18 +81,21 @@ def test_created_ad_expires_when_the_clock_passes_its_expiry(navfeed_inprocess):
     assert statuses[created["uuid"]] == "INACTIVE"
 
 
-@pytest.mark.parametrize("method, path, body", [
-    ("POST", "/__admin/ads", {"nonsense": 1}),
-    ("POST", "/__admin/ads", {"uuid": "x"}),
-    ("POST", "/__admin/ads", {"status": "HAPPY"}),
-    ("POST", "/__admin/ads", {"expires": "soon"}),
-    ("POST", "/__admin/ads", {"title": 12}),
-    ("POST", "/__admin/ads", {"locations": "Oslo"}),
-    ("POST", "/__admin/tokens", {"fake": "nope"}),
-    ("POST", "/__admin/tokens", {"subject": ""}),
-    ("POST", "/__admin/tokens", {"expires": "never"}),
-    ("POST", "/__admin/tokens/revoke", {}),
-])
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("POST", "/__admin/ads", {"nonsense": 1}),
+        ("POST", "/__admin/ads", {"uuid": "x"}),
+        ("POST", "/__admin/ads", {"status": "HAPPY"}),
+        ("POST", "/__admin/ads", {"expires": "soon"}),
+        ("POST", "/__admin/ads", {"title": 12}),
+        ("POST", "/__admin/ads", {"locations": "Oslo"}),
+        ("POST", "/__admin/tokens", {"fake": "nope"}),
+        ("POST", "/__admin/tokens", {"subject": ""}),
+        ("POST", "/__admin/tokens", {"expires": "never"}),
+        ("POST", "/__admin/tokens/revoke", {}),
+    ],
+)
 def test_bad_admin_input_is_json_400_and_changes_nothing(navfeed_inprocess, method, path, body):
     fake = navfeed_inprocess
     before = fake.admin.ads()
@@ -107,7 +120,9 @@ def test_journal_records_and_clears(navfeed_inprocess):
     fake.session.get(fake.url("/api/v1/feedentry/nope"))
     journal = fake.admin.requests()
     assert [(r["method"], r["path"], r["status"]) for r in journal] == [
-        ("GET", "/api/v1/feed", 200), ("GET", "/api/v1/feedentry/nope", 400)]
+        ("GET", "/api/v1/feed", 200),
+        ("GET", "/api/v1/feedentry/nope", 400),
+    ]
     assert journal[0]["query"] == "pageSize=2" and journal[0]["fake"] == "navfeed"
     fake.admin.clear_requests()
     assert fake.admin.requests() == []

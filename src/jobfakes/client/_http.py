@@ -12,9 +12,16 @@ from jobfakes.errors import NotFound, Unauthorized, UpstreamError
 def retrying_session(retries: int = 5, backoff: float = 0.2) -> requests.Session:
     """A session that retries connection errors and 5xx answers with exponential backoff."""
     session = requests.Session()
-    policy = Retry(total=retries, connect=retries, read=retries, backoff_factor=backoff,
-                   status_forcelist=(500, 502, 503, 504), allowed_methods=None,
-                   respect_retry_after_header=True, raise_on_status=False)
+    policy = Retry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        backoff_factor=backoff,
+        status_forcelist=(500, 502, 503, 504),
+        allowed_methods=None,
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
     adapter = HTTPAdapter(max_retries=policy, pool_maxsize=32)
     session.mount("http://", adapter)
     session.mount("https://", adapter)

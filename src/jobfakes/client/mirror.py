@@ -47,26 +47,37 @@ class Mirror:
         for page in client.pages(self.cursor):
             for line in page:
                 latest[line["id"]] = line  # later lines win
-        active = [uid for uid, line in latest.items()
-                  if line["_feed_entry"]["status"] == "ACTIVE"]
+        active = [uid for uid, line in latest.items() if line["_feed_entry"]["status"] == "ACTIVE"]
         with ThreadPoolExecutor(max_workers=workers) as pool:
             entries = dict(zip(active, pool.map(client.entry, active), strict=True))
         with self.db:
             for uid, line in latest.items():
                 self._apply(line, entries.get(uid))
-            self.db.execute("INSERT OR REPLACE INTO state VALUES ('cursor', ?)",
-                            (json.dumps(client.cursor.to_dict()),))
+            self.db.execute(
+                "INSERT OR REPLACE INTO state VALUES ('cursor', ?)",
+                (json.dumps(client.cursor.to_dict()),),
+            )
         return len(latest)
 
     def _apply(self, line: dict[str, Any], entry: dict[str, Any] | None) -> None:
         meta = line["_feed_entry"]
         content = entry.get("ad_content") if entry else None
-        status = "ACTIVE" if content is not None and entry and entry["status"] == "ACTIVE" \
+        status = (
+            "ACTIVE"
+            if content is not None and entry and entry["status"] == "ACTIVE"
             else "INACTIVE"
+        )
         title = content["title"] if content else meta["title"]
         business = meta["businessName"]
         # Inactive: nothing is published and no contact information is kept.
         self.db.execute(
             "INSERT OR REPLACE INTO ads VALUES (?, ?, ?, ?, ?, ?)",
-            (line["id"], status, title, business, meta["sistEndret"],
-             json.dumps(content, ensure_ascii=False) if content else None))
+            (
+                line["id"],
+                status,
+                title,
+                business,
+                meta["sistEndret"],
+                json.dumps(content, ensure_ascii=False) if content else None,
+            ),
+        )

@@ -48,22 +48,33 @@ class NavFeedClient:
         ...     print(line["id"], line["_feed_entry"]["status"])
     """
 
-    def __init__(self, base_url: str, token: str, *, session: requests.Session | None = None,
-                 page_size: int = 1000, timeout: float = 30.0):
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        session: requests.Session | None = None,
+        page_size: int = 1000,
+        timeout: float = 30.0,
+    ):
         self.base_url = base_url.rstrip("/")
         self.session = session or retrying_session()
-        self.session.headers.update({"Authorization": f"Bearer {token}",
-                                     "Accept": "application/json"})
+        self.session.headers.update(
+            {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        )
         self.page_size, self.timeout = page_size, timeout
         self.cursor = FeedCursor()
 
-    def _get(self, path: str, params: dict[str, Any] | None = None,
-             headers: dict[str, str] | None = None) -> requests.Response:
-        return self.session.get(self.base_url + path, params=params, headers=headers,
-                                timeout=self.timeout)
+    def _get(
+        self, path: str, params: dict[str, Any] | None = None, headers: dict[str, str] | None = None
+    ) -> requests.Response:
+        return self.session.get(
+            self.base_url + path, params=params, headers=headers, timeout=self.timeout
+        )
 
-    def pages(self, cursor: FeedCursor | None = None, *, since: datetime | None = None,
-              last: bool = False) -> Iterator[list[dict[str, Any]]]:
+    def pages(
+        self, cursor: FeedCursor | None = None, *, since: datetime | None = None, last: bool = False
+    ) -> Iterator[list[dict[str, Any]]]:
         """New lines, a page at a time, from a cursor (or the start) to the end of the feed.
 
         `since` starts at the first change after that time, `last` at the newest change;
@@ -79,8 +90,9 @@ class NavFeedClient:
                     params["last"] = "true"
                 elif since is not None:
                     moment = since if since.tzinfo else since.replace(tzinfo=UTC)
-                    headers["If-Modified-Since"] = format_datetime(moment.astimezone(UTC),
-                                                                   usegmt=True)
+                    headers["If-Modified-Since"] = format_datetime(
+                        moment.astimezone(UTC), usegmt=True
+                    )
             else:
                 path = f"/api/v1/feed/{cursor.page_id}"
                 params.pop("last", None)
@@ -92,7 +104,7 @@ class NavFeedClient:
             if response.status_code == 404 and cursor.page_id is None:
                 return  # an empty feed, or nothing after `since`
             page = check(response).json()
-            lines = page["items"][cursor.skip:]
+            lines = page["items"][cursor.skip :]
             etag = response.headers["ETag"]
             cursor = FeedCursor(etag, 1, etag)
             self.cursor = cursor

@@ -20,15 +20,25 @@ class WSGIAdapter(BaseAdapter):
         super().__init__()
         self.app = app
 
-    def send(self, request: requests.PreparedRequest, stream: bool = False,
-             timeout: Any = None, verify: Any = True, cert: Any = None,
-             proxies: Any = None) -> requests.Response:
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: Any = True,
+        cert: Any = None,
+        proxies: Any = None,
+    ) -> requests.Response:
         url = urlsplit(request.url or "")
         body = request.body.encode() if isinstance(request.body, str) else request.body
         builder = EnvironBuilder(
-            path=url.path or "/", base_url=f"{url.scheme}://{url.netloc}",
-            query_string=url.query, method=request.method, headers=dict(request.headers),
-            data=body or b"")
+            path=url.path or "/",
+            base_url=f"{url.scheme}://{url.netloc}",
+            query_string=url.query,
+            method=request.method or "GET",
+            headers=list(request.headers.items()),
+            data=body or b"",
+        )
         try:
             environ = builder.get_environ()
         finally:
@@ -44,8 +54,12 @@ class WSGIAdapter(BaseAdapter):
         response.status_code = int(status.split(" ", 1)[0])
         response.reason = status.split(" ", 1)[1] if " " in status else ""
         response.headers = CaseInsensitiveDict(headers.items())
-        response.raw = HTTPResponse(body=BytesIO(content), headers=dict(headers.items()),
-                                    status=response.status_code, preload_content=False)
+        response.raw = HTTPResponse(
+            body=BytesIO(content),
+            headers=dict(headers.items()),
+            status=response.status_code,
+            preload_content=False,
+        )
         response._content = content
         response.url = request.url or ""
         response.request = request

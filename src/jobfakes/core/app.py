@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from jobfakes.core import registry
 from jobfakes.core.config import Config
+from jobfakes.core.fastpath import FastPath
 from jobfakes.core.journal import Journal
 from jobfakes.core.registry import FakeSpec
 from jobfakes.world.times import iso_utc
@@ -60,6 +61,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.after_request(_after)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _crash)
+    app.wsgi_app = FastPath(app.wsgi_app, state)  # type: ignore[method-assign]
     return app
 
 
@@ -70,11 +72,16 @@ def _before() -> None:
 def _after(response: Response) -> Response:
     if not request.path.startswith("/__admin/"):
         state = runtime()
-        state.journal.record({
-            "time": iso_utc(state.world.now()), "method": request.method, "path": request.path,
-            "query": request.query_string.decode("latin-1"), "status": response.status_code,
-            "fake": getattr(g, "fake", None),
-        })
+        state.journal.record(
+            {
+                "time": iso_utc(state.world.now()),
+                "method": request.method,
+                "path": request.path,
+                "query": request.query_string.decode("latin-1"),
+                "status": response.status_code,
+                "fake": request.environ.get("jobfakes.fake"),
+            }
+        )
     return response
 
 
@@ -85,15 +92,22 @@ def _http_error(error: HTTPException) -> Response:
     if isinstance(error, MethodNotAllowed):  # Javalin and friends answer 404 for these
         error, status = NotFound(), 404
     if spec and spec.error_body:
-        title = f"Endpoint {request.method} {request.path} not found" if status == 404 else (
-            error.name)
+        title = (
+            f"Endpoint {request.method} {request.path} not found" if status == 404 else (error.name)
+        )
         return spec.error_body(status, title)
-    return json_response({"error": error.name, "status": status,
-                          "message": error.description}, status)
+    return json_response(
+        {"error": error.name, "status": status, "message": error.description}, status
+    )
 
 
 def _crash(error: Exception) -> Response:
     log.exception("unhandled error in a fake", exc_info=error)
-    return json_response({"error": "Internal Server Error", "status": 500,
-                          "message": f"{type(error).__name__} in the fake; see the server log"},
-                         500)
+    return json_response(
+        {
+            "error": "Internal Server Error",
+            "status": 500,
+            "message": f"{type(error).__name__} in the fake; see the server log",
+        },
+        500,
+    )

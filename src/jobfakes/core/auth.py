@@ -23,8 +23,14 @@ class JwtScheme:
     audience: str
     kid_claim: bool = False  # NAV's feed puts `kid` in the payload, not the header
 
-    def mint(self, secret: str, subject: str, issued: int, expires: int | None = None,
-             kid: str | None = None) -> str:
+    def mint(
+        self,
+        secret: str,
+        subject: str,
+        issued: int,
+        expires: int | None = None,
+        kid: str | None = None,
+    ) -> str:
         claims: dict[str, Any] = {"sub": subject}
         if self.kid_claim and kid:
             claims["kid"] = kid
@@ -33,13 +39,19 @@ class JwtScheme:
             claims["exp"] = expires // US
         return jwt.encode(claims, secret, algorithm="HS256", headers={"typ": "JWT"})
 
-    def verify(self, secret: str, token: str, now: int,
-               revoked: Callable[[str], bool]) -> dict[str, Any]:
+    def verify(
+        self, secret: str, token: str, now: int, revoked: Callable[[str], bool]
+    ) -> dict[str, Any]:
         """The claims of a valid token; raises AuthError. Expiry is checked on world time."""
         try:
             claims: dict[str, Any] = jwt.decode(
-                token, secret, algorithms=["HS256"], audience=self.audience, issuer=self.issuer,
-                options={"verify_exp": False, "verify_iat": False, "verify_nbf": False})
+                token,
+                secret,
+                algorithms=["HS256"],
+                audience=self.audience,
+                issuer=self.issuer,
+                options={"verify_exp": False, "verify_iat": False, "verify_nbf": False},
+            )
         except jwt.PyJWTError as error:
             raise AuthError(str(error)) from error
         exp = claims.get("exp")
@@ -52,6 +64,6 @@ class JwtScheme:
 
 def bearer_token(header: str | None) -> str | None:
     """The token of an `Authorization: Bearer ...` header (scheme case-insensitive)."""
-    if not header or not header[:7].lower() == "bearer ":
+    if not header or header[:7].lower() != "bearer ":
         return None
     return header[7:].strip() or None

@@ -36,8 +36,7 @@ class Config:
 
     def world(self) -> WorldConfig:
         start = parse_instant(self.now) if self.now else 0
-        return WorldConfig(seed=self.seed, ads=self.ads, start=start,
-                           clock=self.clock, db=self.db)  # type: ignore[arg-type]
+        return WorldConfig(seed=self.seed, ads=self.ads, start=start, clock=self.clock, db=self.db)  # type: ignore[arg-type]
 
     def secret(self, fake: str) -> str:
         return dict(self.secrets).get(fake) or f"jobfakes-{fake}-secret-for-local-testing"
@@ -58,7 +57,10 @@ class Config:
                 values[item.name] = tuple(n.strip() for n in raw.split(",") if n.strip())
             else:
                 values[item.name] = raw
-        secrets = {k[len("JOBFAKES_"):-len("_SECRET")].lower(): v for k, v in env.items()
-                   if k.startswith("JOBFAKES_") and k.endswith("_SECRET")}
+        secrets = {
+            k[len("JOBFAKES_") : -len("_SECRET")].lower(): v
+            for k, v in env.items()
+            if k.startswith("JOBFAKES_") and k.endswith("_SECRET")
+        }
         values["secrets"] = secrets
         return replace(cls(**values), **overrides)

@@ -26,8 +26,13 @@ def control_blueprint() -> Blueprint:
     @bp.get("/health")
     def health() -> Response:
         state = runtime()
-        return json_response({"status": "ok", "fakes": [s.name for s in state.specs],
-                              "now": iso_utc(state.world.now())})
+        return json_response(
+            {
+                "status": "ok",
+                "fakes": [s.name for s in state.specs],
+                "now": iso_utc(state.world.now()),
+            }
+        )
 
     @bp.post("/reset")
     def reset() -> Response:
@@ -66,9 +71,17 @@ def control_blueprint() -> Blueprint:
         if status not in (None, "ACTIVE", "INACTIVE"):
             raise BadRequest("status must be ACTIVE or INACTIVE")
         rows = runtime().world.store.ground_truth(status)
-        return json_response([{"uuid": u, "status": s, "updated": iso_java(up),
-                               "expires": iso_java(ex) if ex is not None else None}
-                              for u, s, up, ex in rows])
+        return json_response(
+            [
+                {
+                    "uuid": u,
+                    "status": s,
+                    "updated": iso_java(up),
+                    "expires": iso_java(ex) if ex is not None else None,
+                }
+                for u, s, up, ex in rows
+            ]
+        )
 
     @bp.get("/ads/<uuid>")
     def get_ad(uuid: str) -> Response:
@@ -109,8 +122,13 @@ def control_blueprint() -> Blueprint:
             raise BadRequest("subject must be a non-empty string")
         expires = _instant(body["expires"], "expires") if body.get("expires") else None
         assert spec.auth is not None
-        token = spec.auth.mint(runtime().config.secret(spec.name), subject, world.now(),
-                               expires, kid=body.get("kid") or subject)
+        token = spec.auth.mint(
+            runtime().config.secret(spec.name),
+            subject,
+            world.now(),
+            expires,
+            kid=body.get("kid") or subject,
+        )
         return json_response({"fake": spec.name, "subject": subject, "token": token}, 201)
 
     @bp.post("/tokens/revoke")
@@ -127,8 +145,14 @@ def control_blueprint() -> Blueprint:
 
 
 def _error(status: int, message: str) -> Response:
-    return json_response({"error": "Bad Request" if status == 400 else "Not Found",
-                          "status": status, "message": message}, status)
+    return json_response(
+        {
+            "error": "Bad Request" if status == 400 else "Not Found",
+            "status": status,
+            "message": message,
+        },
+        status,
+    )
 
 
 def _clock() -> Response:

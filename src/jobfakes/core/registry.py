@@ -36,9 +36,8 @@ class FakeSpec:
 
 def names() -> list[str]:
     """Names of every installed fake, without importing them."""
-    import jobfakes.fakes
-
-    return sorted(m.name for m in pkgutil.iter_modules(jobfakes.fakes.__path__) if m.ispkg)
+    package = importlib.import_module("jobfakes.fakes")
+    return sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.ispkg)
 
 
 def spec(name: str) -> FakeSpec:

@@ -93,8 +93,10 @@ class Generator:
         else:
             count = rng.randint(ADS_PER_DAY - 100, ADS_PER_DAY + 100)
         begin = self.origin + slot * DAY
-        return [self._lifecycle(rng, begin + rng.randrange(DAY), (slot << 28) | (index << 4))
-                for index in range(count)]
+        return [
+            self._lifecycle(rng, begin + rng.randrange(DAY), (slot << 28) | (index << 4))
+            for index in range(count)
+        ]
 
     def _lifecycle(self, rng: random.Random, published: int, order: int) -> list[Planned]:
         ad = self.ad(rng, published)
@@ -107,8 +109,11 @@ class Generator:
         stop_at = published + 1 + rng.randrange(max(1, span - 1)) if rng.random() < 0.07 else None
         for number, when in enumerate(times, 1):
             if stop_at is None or when < stop_at:
-                steps.append(Planned(when, order | number, "update", uid, make_uuid(rng),
-                                     self.patch(rng, ad)))
+                steps.append(
+                    Planned(
+                        when, order | number, "update", uid, make_uuid(rng), self.patch(rng, ad)
+                    )
+                )
         if stop_at is not None:
             steps.append(Planned(stop_at, order | 14, "stop", uid, make_uuid(rng), {}))
         else:
@@ -129,15 +134,25 @@ class Generator:
                 pattern = rng.choice(text["public_employer_patterns"])
                 name = pattern.format(municipality_title=_title_case(place.municipal))
             else:
-                name = re.sub(r"\{(\w+)\}", lambda m: rng.choice(
-                    vocab.last_names if m[1] == "last_name" else vocab.company_suffixes),
-                    rng.choice(vocab.company_formats))
+                name = re.sub(
+                    r"\{(\w+)\}",
+                    lambda m: rng.choice(
+                        vocab.last_names if m[1] == "last_name" else vocab.company_suffixes
+                    ),
+                    rng.choice(vocab.company_formats),
+                )
             domain = _slug(name) + ".no"
-            pool.append({
-                "name": name, "legal": name.upper(), "orgnr": orgnr(rng), "public": public,
-                "domain": domain, "place": place,
-                "description": rng.choice(text["employer_descriptions"]).format(employer=name),
-            })
+            pool.append(
+                {
+                    "name": name,
+                    "legal": name.upper(),
+                    "orgnr": orgnr(rng),
+                    "public": public,
+                    "domain": domain,
+                    "place": place,
+                    "description": rng.choice(text["employer_descriptions"]).format(employer=name),
+                }
+            )
         return pool
 
     @cached_property
@@ -147,8 +162,9 @@ class Generator:
         pool = []
         for _ in range(2000):
             first, last = rng.choice(vocab.first_names), rng.choice(vocab.last_names)
-            number = "".join(str(rng.randrange(10)) if c == "#" else c
-                             for c in rng.choice(vocab.phone_formats))
+            number = "".join(
+                str(rng.randrange(10)) if c == "#" else c for c in rng.choice(vocab.phone_formats)
+            )
             pool.append({"first": first, "last": last, "phone": number})
         return pool
 
@@ -167,12 +183,16 @@ class Generator:
         if rng.random() < 0.2:
             business = f"{business}, {rng.choice(text['business_units'])}"
         days = rng.choice((7, 14, 14, 21, 28, 30, 30, 30, 42, 60))
-        expires = to_datetime(published + days * DAY, OSLO).replace(hour=0, minute=0, second=0,
-                                                                     microsecond=0)
+        expires = to_datetime(published + days * DAY, OSLO).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
         source = vocab.sources.pick(rng)
         uid = make_uuid(rng)
-        due = (rng.choice(text["application_due_text"]) if rng.random() < 0.4
-               else expires.date().isoformat())
+        due = (
+            rng.choice(text["application_due_text"])
+            if rng.random() < 0.4
+            else expires.date().isoformat()
+        )
         url = f"https://www.{employer['domain']}/jobb/{rng.randrange(10_000, 99_999)}"
         return {
             "uuid": uid,
@@ -185,7 +205,8 @@ class Generator:
             "title": title,
             "businessName": business,
             "employer": {
-                "name": employer["legal"], "orgnr": employer["orgnr"],
+                "name": employer["legal"],
+                "orgnr": employer["orgnr"],
                 "description": employer["description"] if rng.random() < 0.6 else "",
                 "homepage": f"https://www.{employer['domain']}" if rng.random() < 0.7 else "",
             },
@@ -209,9 +230,14 @@ class Generator:
 
     def _location(self, rng: random.Random, place: Place) -> dict[str, Any]:
         street = f"{rng.choice(self.vocab.text['streets'])} {rng.randint(1, 120)}"
-        return {"address": street if rng.random() < 0.85 else None,
-                "postalCode": place.postal_code, "city": place.city,
-                "municipal": place.municipal, "county": place.county, "country": "NORGE"}
+        return {
+            "address": street if rng.random() < 0.85 else None,
+            "postalCode": place.postal_code,
+            "city": place.city,
+            "municipal": place.municipal,
+            "county": place.county,
+            "country": "NORGE",
+        }
 
     def _contacts(self, rng: random.Random, domain: str) -> list[dict[str, Any]]:
         text = self.vocab.text
@@ -219,13 +245,15 @@ class Generator:
         for _ in range(_CONTACTS.pick(rng)):
             person = rng.choice(self.people)
             email = f"{_slug(person['first'])}.{_slug(person['last'])}@{domain}"
-            contacts.append({
-                "name": f"{person['first']} {person['last']}",
-                "email": email if rng.random() < 0.9 else None,
-                "phone": person["phone"] if rng.random() < 0.8 else None,
-                "role": rng.choice(text["contact_roles"]),
-                "title": rng.choice(text["contact_titles"]),
-            })
+            contacts.append(
+                {
+                    "name": f"{person['first']} {person['last']}",
+                    "email": email if rng.random() < 0.9 else None,
+                    "phone": person["phone"] if rng.random() < 0.8 else None,
+                    "role": rng.choice(text["contact_roles"]),
+                    "title": rng.choice(text["contact_titles"]),
+                }
+            )
         return contacts
 
     @staticmethod
@@ -237,12 +265,14 @@ class Generator:
                 continue
             entry = occupation[keys[kind]]
             score = 1.0 if kind == "STYRK08NAV" else round(rng.uniform(0.5, 1.0), 2)
-            result.append({"categoryType": kind, "code": entry["code"], "name": entry["name"],
-                           "score": score})
+            result.append(
+                {"categoryType": kind, "code": entry["code"], "name": entry["name"], "score": score}
+            )
         return result
 
-    def _adtext(self, rng: random.Random, occupation: dict[str, Any], business: str,
-                place: Place) -> str:
+    def _adtext(
+        self, rng: random.Random, occupation: dict[str, Any], business: str, place: Place
+    ) -> str:
         text = self.vocab.text
 
         def bullets(items: list[str], k: int) -> str:  # k in a row from a random start
@@ -250,8 +280,7 @@ class Generator:
             chosen = (items[start:] + items[:start])[:k]
             return "".join(f"<li>{item}</li>" for item in chosen)
 
-        intro = rng.choice(text["intros"]).format(employer=business,
-                                                  city=_title_case(place.city))
+        intro = rng.choice(text["intros"]).format(employer=business, city=_title_case(place.city))
         return (
             f"<p>{intro}</p>"
             f"<p><strong>Arbeidsoppgaver</strong></p><ul>{bullets(occupation['tasks'], 4)}</ul>"
@@ -270,5 +299,5 @@ class Generator:
             return {"adtext": ad["adtext"] + f"<p>{rng.choice(self.vocab.text['closings'])}</p>"}
         if kind == "count":
             return {"positioncount": str(rng.randint(1, 6))}
-        occupation_titles = [ad["title"], ad["jobtitle"]]
-        return {"title": f"{rng.choice(occupation_titles)} ({rng.choice(('snarest', 'ny frist', 'flere stillinger'))})"}
+        note = rng.choice(("snarest", "ny frist", "flere stillinger"))
+        return {"title": f"{rng.choice((ad['title'], ad['jobtitle']))} ({note})"}

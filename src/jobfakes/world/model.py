@@ -16,15 +16,32 @@ PRIVACIES = ("SHOW_ALL", "INTERNAL_NOT_SHOWN", "DONT_SHOW_EMPLOYER")
 
 # Keys of a canonical ad, in a stable order. Lists hold dicts with the keys given in comments.
 AD_FIELDS = (
-    "uuid", "status", "privacy", "source", "published", "expires", "updated",
-    "title", "businessName",
-    "employer",        # {name, orgnr, description, homepage}
-    "locations",       # [{address, postalCode, city, municipal, county, country}]
-    "contacts",        # [{name, email, phone, role, title}]
-    "categories",      # [{categoryType, code, name, score}]
+    "uuid",
+    "status",
+    "privacy",
+    "source",
+    "published",
+    "expires",
+    "updated",
+    "title",
+    "businessName",
+    "employer",  # {name, orgnr, description, homepage}
+    "locations",  # [{address, postalCode, city, municipal, county, country}]
+    "contacts",  # [{name, email, phone, role, title}]
+    "categories",  # [{categoryType, code, name, score}]
     "occupationCategories",  # [{level1, level2}]
-    "adtext", "sourceurl", "applicationUrl", "applicationDue", "jobtitle", "engagementtype",
-    "extent", "starttime", "positioncount", "sector", "remote", "workLanguage",
+    "adtext",
+    "sourceurl",
+    "applicationUrl",
+    "applicationDue",
+    "jobtitle",
+    "engagementtype",
+    "extent",
+    "starttime",
+    "positioncount",
+    "sector",
+    "remote",
+    "workLanguage",
 )
 # What an admin PATCH or a planned update may change.
 MUTABLE_FIELDS = frozenset(AD_FIELDS) - {"uuid", "published", "updated"}
@@ -32,9 +49,7 @@ MUTABLE_FIELDS = frozenset(AD_FIELDS) - {"uuid", "published", "updated"}
 
 def is_active(ad: Ad) -> bool:
     """Active as the feed sees it: ACTIVE, not from DIR, and public (nav-apis.md 2.9)."""
-    return bool(
-        ad["status"] == "ACTIVE" and ad["source"] != "DIR" and ad["privacy"] == "SHOW_ALL"
-    )
+    return bool(ad["status"] == "ACTIVE" and ad["source"] != "DIR" and ad["privacy"] == "SHOW_ALL")
 
 
 def is_masked(ad: Ad) -> bool:
@@ -55,10 +70,26 @@ def feed_snapshot(ad: Ad) -> tuple[str, str, str, str]:
     return feed_status(ad), ad.get("title") or "?", ad.get("businessName") or "?", municipal
 
 
-_TEXT_FIELDS = frozenset({
-    "status", "privacy", "source", "title", "businessName", "adtext", "sourceurl",
-    "applicationUrl", "applicationDue", "jobtitle", "engagementtype", "extent", "starttime",
-    "positioncount", "sector", "remote"})
+_TEXT_FIELDS = frozenset(
+    {
+        "status",
+        "privacy",
+        "source",
+        "title",
+        "businessName",
+        "adtext",
+        "sourceurl",
+        "applicationUrl",
+        "applicationDue",
+        "jobtitle",
+        "engagementtype",
+        "extent",
+        "starttime",
+        "positioncount",
+        "sector",
+        "remote",
+    }
+)
 _RECORD_LISTS = frozenset({"locations", "contacts", "categories", "occupationCategories"})
 
 

@@ -44,8 +44,7 @@ class Store:
         return self._conn
 
     def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
-                               timeout=30)
+        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
         if self.path == ":memory:":
             conn.execute("PRAGMA journal_mode=MEMORY")
         else:
@@ -73,7 +72,9 @@ class Store:
     def add_events(self, rows: Iterable[tuple[str, str, int, str, str, str, str]]) -> None:
         self.conn.executemany(
             "INSERT INTO events (id, ad_uuid, time, status, title, business_name, municipal)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
 
     def add_pending(self, rows: Iterable[tuple[int, int, str, str, str, bytes]]) -> None:
         self.conn.executemany("INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?, ?, ?)", rows)
@@ -81,10 +82,13 @@ class Store:
     def take_pending(self, until: int, limit: int) -> list[tuple[int, int, str, str, str, bytes]]:
         rows = self.conn.execute(
             "SELECT time, ord, kind, ad_uuid, event_id, data FROM pending WHERE time <= ?"
-            " ORDER BY time, ord LIMIT ?", (until, limit)).fetchall()
+            " ORDER BY time, ord LIMIT ?",
+            (until, limit),
+        ).fetchall()
         if rows:
-            self.conn.executemany("DELETE FROM pending WHERE time = ? AND ord = ?",
-                                  [(r[0], r[1]) for r in rows])
+            self.conn.executemany(
+                "DELETE FROM pending WHERE time = ? AND ord = ?", [(r[0], r[1]) for r in rows]
+            )
         return rows
 
     def next_pending_time(self) -> int | None:
@@ -99,40 +103,46 @@ class Store:
     def ad_docs(self, uuids: Sequence[str]) -> dict[str, bytes]:
         found: dict[str, bytes] = {}
         for start in range(0, len(uuids), 500):
-            chunk = uuids[start:start + 500]
+            chunk = uuids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for uid, doc in self.conn.execute(
-                    f"SELECT uuid, doc FROM ads WHERE uuid IN ({marks})", chunk):
+                f"SELECT uuid, doc FROM ads WHERE uuid IN ({marks})", chunk
+            ):
                 found[uid] = bytes(doc)
         return found
 
     def ground_truth(self, feed_status: str | None) -> list[tuple[str, str, int, int | None]]:
         sql = "SELECT uuid, feed_status, updated, expires FROM ads"
         if feed_status:
-            return self.conn.execute(sql + " WHERE feed_status = ? ORDER BY uuid",
-                                     (feed_status,)).fetchall()
+            return self.conn.execute(
+                sql + " WHERE feed_status = ? ORDER BY uuid", (feed_status,)
+            ).fetchall()
         return self.conn.execute(sql + " ORDER BY uuid").fetchall()
 
     def event(self, event_id: str) -> EventRow | None:
         row: Any = self.conn.execute(
-            f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,)).fetchone()
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,)
+        ).fetchone()
         return row  # type: ignore[no-any-return]
 
     def events_after(self, seq: int, limit: int, since: int | None) -> list[EventRow]:
         if since is None:
             return self.conn.execute(
                 f"SELECT {_EVENT_COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
-                (seq, limit)).fetchall()
+                (seq, limit),
+            ).fetchall()
         return self.conn.execute(
-            f"SELECT {_EVENT_COLUMNS} FROM events WHERE seq > ? AND time >= ?"
-            " ORDER BY seq LIMIT ?", (seq, since, limit)).fetchall()
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE seq > ? AND time >= ? ORDER BY seq LIMIT ?",
+            (seq, since, limit),
+        ).fetchall()
 
     def first_event_id(self, after_time: int | None) -> str | None:
         if after_time is None:
             row = self.conn.execute("SELECT id FROM events ORDER BY seq LIMIT 1").fetchone()
         else:
-            row = self.conn.execute("SELECT id FROM events WHERE time > ? ORDER BY seq LIMIT 1",
-                                    (after_time,)).fetchone()
+            row = self.conn.execute(
+                "SELECT id FROM events WHERE time > ? ORDER BY seq LIMIT 1", (after_time,)
+            ).fetchone()
         return None if row is None else str(row[0])
 
     def last_event_id(self) -> str | None:
@@ -140,8 +150,9 @@ class Store:
         return None if row is None else str(row[0])
 
     def is_revoked(self, fake: str, token: str) -> bool:
-        row = self.conn.execute("SELECT 1 FROM revoked WHERE fake = ? AND token = ?",
-                                (fake, token)).fetchone()
+        row = self.conn.execute(
+            "SELECT 1 FROM revoked WHERE fake = ? AND token = ?", (fake, token)
+        ).fetchone()
         return row is not None
 
     def revoke(self, fake: str, token: str) -> None:

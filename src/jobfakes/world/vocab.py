@@ -42,9 +42,9 @@ class Weighted:
 
 @dataclass(frozen=True)
 class NavVocabulary:
-    places: Weighted            # Place, weighted by municipality size
+    places: Weighted  # Place, weighted by municipality size
     counties: dict[str, list[str]]  # county -> municipalities
-    occupations: Weighted       # occupation dicts from occupations.json
+    occupations: Weighted  # occupation dicts from occupations.json
     text: dict[str, Any]
     engagementtypes: Weighted
     extents: Weighted
@@ -80,8 +80,9 @@ def nav_vocabulary() -> NavVocabulary:
         for municipality in county["municipalities"]:
             share = max(1, municipality["weight"]) / len(municipality["places"])
             for place in municipality["places"]:
-                spot = Place(county["name"], municipality["name"], place["postalCode"],
-                             place["city"])
+                spot = Place(
+                    county["name"], municipality["name"], place["postalCode"], place["city"]
+                )
                 places.append((spot, share))
     occupations = _load("occupations.json")["occupations"]
     text = _load("text.json")
@@ -96,8 +97,9 @@ def nav_vocabulary() -> NavVocabulary:
         remote=_weighted(text["remote"]),
         first_names=tuple(person.Provider.first_names),
         last_names=tuple(person.Provider.last_names),
-        company_formats=tuple(re.sub(r"\{\{(\w+)\}\}", r"{\1}", f)
-                              for f in company.Provider.formats),
+        company_formats=tuple(
+            re.sub(r"\{\{(\w+)\}\}", r"{\1}", f) for f in company.Provider.formats
+        ),
         company_suffixes=tuple(company.Provider.company_suffixes),
         phone_formats=tuple(phone.Provider.formats),
     )

@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from jobfakes.world.clock import Clock, ClockMode
-from jobfakes.world.generate import DAY, Generator, Planned, make_uuid
+from jobfakes.world.generate import Generator, Planned, make_uuid
 from jobfakes.world.model import (
     MUTABLE_FIELDS,
     PRIVACIES,
@@ -23,6 +23,7 @@ from jobfakes.world.model import (
     field_problem,
 )
 from jobfakes.world.store import Store
+from jobfakes.world.times import DAY
 
 _BATCH = 2000
 
@@ -72,15 +73,23 @@ class World:
             # Each ad's own steps decide its state; only the feed's event order is global.
             events: list[tuple[int, int, str, str, str, str, str, str]] = []
             for slot in range(gen.history_slots):
-                ads, later = [], []
+                ads: list[Ad] = []
+                later = []
                 for steps in gen.slot(slot):
                     docs: dict[str, Ad] = {}
                     for step in steps:
                         if step.time > self.start:
                             later.append(_pending_row(step))
                         elif (ad := _step(docs, step)) is not None:
-                            events.append((step.time, step.order, step.event_id, step.ad_uuid,
-                                           *feed_snapshot(ad)))
+                            events.append(
+                                (
+                                    step.time,
+                                    step.order,
+                                    step.event_id,
+                                    step.ad_uuid,
+                                    *feed_snapshot(ad),
+                                )
+                            )
                     ads.extend(docs.values())
                 store.put_ads(_ad_row(ad) for ad in ads)
                 store.add_pending(later)
@@ -136,8 +145,7 @@ class World:
         generated = int(store.meta("generated_through") or 0)
         while gen.origin + (generated + 1) * DAY <= now:
             generated += 1
-            store.add_pending(_pending_row(step) for steps in gen.slot(generated)
-                              for step in steps)
+            store.add_pending(_pending_row(step) for steps in gen.slot(generated) for step in steps)
         store.set_meta("generated_through", str(generated))
         while rows := store.take_pending(now, _BATCH):
             steps = [Planned(t, o, k, u, e, orjson.loads(d)) for t, o, k, u, e, d in rows]
@@ -197,8 +205,9 @@ class World:
             now = self.clock.now()
             ad = self.generator.ad(rng, now)
             ad.update(fields)
-            self._apply([Planned(now, 0, "publish", ad["uuid"], make_uuid(rng), ad)], {},
-                        self.store)
+            self._apply(
+                [Planned(now, 0, "publish", ad["uuid"], make_uuid(rng), ad)], {}, self.store
+            )
             self._plan_expiry(ad, rng)
         return ad
 
@@ -213,7 +222,7 @@ class World:
 
     def ad(self, uuid: str) -> Ad | None:
         doc = self.store.ad_doc(uuid)
-        return None if doc is None else orjson.loads(doc)  # type: ignore[no-any-return]
+        return None if doc is None else orjson.loads(doc)  # type: ignore[no-any-return,unused-ignore]
 
     def _admin_step(self, uuid: str, kind: str, fields: dict[str, Any]) -> Ad:
         with self._transaction():
@@ -223,8 +232,9 @@ class World:
             self.store.set_meta("admin_count", str(self._admin_count))
             rng = self.generator.rng("admin", self._admin_count)
             docs: dict[str, Ad] = {}
-            self._apply([Planned(self.clock.now(), 0, kind, uuid, make_uuid(rng), fields)],
-                        docs, self.store)
+            self._apply(
+                [Planned(self.clock.now(), 0, kind, uuid, make_uuid(rng), fields)], docs, self.store
+            )
             if "expires" in fields:
                 self._plan_expiry(docs[uuid], rng)
         return docs[uuid]
@@ -232,30 +242,34 @@ class World:
     def _plan_expiry(self, ad: Ad, rng: Any) -> None:
         if ad["status"] == "ACTIVE" and ad.get("expires") is not None:
             when = max(ad["expires"], self.clock.now())
-            self.store.add_pending([(when, (1 << 62) + self._admin_count, "expire", ad["uuid"],
-                                     make_uuid(rng), b"{}")])
+            self.store.add_pending(
+                [(when, (1 << 62) + self._admin_count, "expire", ad["uuid"], make_uuid(rng), b"{}")]
+            )
 
 
 def _ad_row(ad: Ad) -> tuple[str, str, str, int, int | None, bytes]:
-    return (ad["uuid"], ad["status"], feed_status(ad), ad["updated"], ad["expires"],
-            orjson.dumps(ad))
+    return (
+        ad["uuid"],
+        ad["status"],
+        feed_status(ad),
+        ad["updated"],
+        ad["expires"],
+        orjson.dumps(ad),
+    )
 
 
 def _pending_row(step: Planned) -> tuple[int, int, str, str, str, bytes]:
-    return (step.time, step.order, step.kind, step.ad_uuid, step.event_id,
-            orjson.dumps(step.data))
+    return (step.time, step.order, step.kind, step.ad_uuid, step.event_id, orjson.dumps(step.data))
 
 
 def _step(docs: dict[str, Ad], step: Planned) -> Ad | None:
     """The ad after one step, or None when the step no longer applies (already stopped...)."""
     if step.kind == "publish":
-        ad = docs[step.ad_uuid] = dict(step.data)
-        ad["updated"] = step.time
-        return ad
+        docs[step.ad_uuid] = dict(step.data)
     ad = docs.get(step.ad_uuid)
     if ad is None:
         return None
-    if step.kind == "admin":
+    if step.kind in ("admin", "publish"):
         ad.update(step.data)
     elif ad["status"] != "ACTIVE":
         return None

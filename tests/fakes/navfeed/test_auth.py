@@ -5,25 +5,43 @@ from __future__ import annotations
 import jwt
 import pytest
 
-JAVALIN_401 = ('{\n    "title": "Unauthorized",\n    "status": 401,\n'
-               '    "type": "https://javalin.io/documentation#unauthorizedresponse",\n'
-               '    "details": {}\n}')
+JAVALIN_401 = (
+    '{\n    "title": "Unauthorized",\n    "status": 401,\n'
+    '    "type": "https://javalin.io/documentation#unauthorizedresponse",\n'
+    '    "details": {}\n}'
+)
 SECRET = "jobfakes-navfeed-secret-for-local-testing"
 
 
 def _token(secret=SECRET, **claims):
-    base = {"sub": "x@example.com", "kid": "k", "iss": "nav-no", "aud": "feed-api-v2",
-            "iat": 1_700_000_000, **claims}
+    base = {
+        "sub": "x@example.com",
+        "kid": "k",
+        "iss": "nav-no",
+        "aud": "feed-api-v2",
+        "iat": 1_700_000_000,
+        **claims,
+    }
     return jwt.encode(base, secret, algorithm="HS256")
 
 
-@pytest.mark.parametrize("header", [
-    None, "", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer not.a.jwt", "Token abc",
-    f"Bearer {jwt.encode({'sub': 'x', 'iss': 'nav-no', 'aud': 'feed-api-v2'}, 'wrong-secret-wrong-secret-wrong-secret', algorithm='HS256')}",
-    f"Bearer {_token(iss='nav.no')}", f"Bearer {_token(aud='feed-api-v1')}",
-    f"Bearer {_token(exp=1_600_000_000)}",
-    f"Bearer {jwt.encode({'sub': 'x', 'iss': 'nav-no', 'aud': 'feed-api-v2'}, SECRET * 2, algorithm='HS512')}",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer ",
+        "Basic dXNlcjpwYXNz",
+        "Bearer not.a.jwt",
+        "Token abc",
+        f"Bearer {_token('wrong-secret-wrong-secret-wrong-secret')}",
+        f"Bearer {_token(iss='nav.no')}",
+        f"Bearer {_token(aud='feed-api-v1')}",
+        f"Bearer {_token(exp=1_600_000_000)}",
+        f"Bearer {jwt.encode({'iss': 'nav-no', 'aud': 'feed-api-v2'}, SECRET * 2, 'HS512')}",
+    ],
+)
 def test_auth_failures_are_401_with_javalin_body(navfeed_inprocess, header):
     headers = {"Authorization": header} if header is not None else {}
     session = navfeed_inprocess.session
@@ -37,8 +55,9 @@ def test_auth_failures_are_401_with_javalin_body(navfeed_inprocess, header):
 def test_browser_gets_plain_text_401(navfeed_inprocess):
     session = navfeed_inprocess.session
     session.headers.pop("Authorization", None)
-    response = session.get(navfeed_inprocess.url("/api/v1/feed"),
-                           headers={"Accept": "text/html,*/*"})
+    response = session.get(
+        navfeed_inprocess.url("/api/v1/feed"), headers={"Accept": "text/html,*/*"}
+    )
     assert response.status_code == 401 and response.text == "Unauthorized"
 
 
@@ -46,15 +65,20 @@ def test_scheme_is_case_insensitive_and_kid_is_a_claim(navfeed_inprocess):
     fake = navfeed_inprocess
     claims = jwt.decode(fake.token, options={"verify_signature": False})
     assert "kid" in claims and claims["iss"] == "nav-no" and claims["aud"] == "feed-api-v2"
-    response = fake.session.get(fake.url("/api/v1/feed"), params={"pageSize": 1},
-                                headers={"Authorization": f"bEaReR {fake.token}"})
+    response = fake.session.get(
+        fake.url("/api/v1/feed"),
+        params={"pageSize": 1},
+        headers={"Authorization": f"bEaReR {fake.token}"},
+    )
     assert response.status_code == 200
 
 
 def test_token_without_exp_is_valid(navfeed_inprocess):
     response = navfeed_inprocess.session.get(
-        navfeed_inprocess.url("/api/v1/feed"), params={"pageSize": 1},
-        headers={"Authorization": f"Bearer {_token()}"})
+        navfeed_inprocess.url("/api/v1/feed"),
+        params={"pageSize": 1},
+        headers={"Authorization": f"Bearer {_token()}"},
+    )
     assert response.status_code == 200
 
 
@@ -87,9 +111,19 @@ def test_configured_secret(jobfakes_config):
 
     from tests.conftest import BASE, inprocess
 
-    _, session = inprocess(replace(jobfakes_config, ads=50, secrets={"navfeed": "a-configured-secret-of-32-bytes-or-more"}))
+    _, session = inprocess(
+        replace(
+            jobfakes_config, ads=50, secrets={"navfeed": "a-configured-secret-of-32-bytes-or-more"}
+        )
+    )
     good = _token("a-configured-secret-of-32-bytes-or-more")
-    assert session.get(f"{BASE}/api/v1/feed", headers={"Authorization": f"Bearer {good}"}
-                       ).status_code == 200
-    assert session.get(f"{BASE}/api/v1/feed", headers={"Authorization": f"Bearer {_token()}"}
-                       ).status_code == 401
+    assert (
+        session.get(f"{BASE}/api/v1/feed", headers={"Authorization": f"Bearer {good}"}).status_code
+        == 200
+    )
+    assert (
+        session.get(
+            f"{BASE}/api/v1/feed", headers={"Authorization": f"Bearer {_token()}"}
+        ).status_code
+        == 401
+    )

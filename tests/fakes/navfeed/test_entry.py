@@ -13,10 +13,29 @@ def test_active_entry_shape(navfeed_inprocess):
     assert entry["status"] == "ACTIVE" and entry["sistEndret"] == ad["updated"]
     content = entry["ad_content"]
     assert list(content) == [
-        "uuid", "published", "expires", "updated", "workLocations", "contactList", "title",
-        "description", "sourceurl", "source", "applicationUrl", "applicationDue",
-        "occupationCategories", "categoryList", "jobtitle", "link", "employer",
-        "engagementtype", "extent", "starttime", "positioncount", "sector"]
+        "uuid",
+        "published",
+        "expires",
+        "updated",
+        "workLocations",
+        "contactList",
+        "title",
+        "description",
+        "sourceurl",
+        "source",
+        "applicationUrl",
+        "applicationDue",
+        "occupationCategories",
+        "categoryList",
+        "jobtitle",
+        "link",
+        "employer",
+        "engagementtype",
+        "extent",
+        "starttime",
+        "positioncount",
+        "sector",
+    ]
     assert content["link"] == f"https://arbeidsplassen.nav.no/stillinger/stilling/{ad['uuid']}"
     assert content["extent"] in ("Heltid", "Deltid")
     assert isinstance(content["positioncount"], str)
@@ -25,8 +44,7 @@ def test_active_entry_shape(navfeed_inprocess):
     assert types == sorted(types) and all(c["description"] == "" for c in content["categoryList"])
     assert list(content["employer"]) == ["name", "orgnr", "description", "homepage"]
     for location in content["workLocations"]:
-        assert list(location) == ["country", "address", "city", "postalCode", "county",
-                                  "municipal"]
+        assert list(location) == ["country", "address", "city", "postalCode", "county", "municipal"]
     levels = [o["level1"] for o in content["occupationCategories"]]
     assert levels == sorted(levels)
 
@@ -37,7 +55,7 @@ def test_orgnr_has_valid_mod11_check_digit(navfeed_inprocess):
         content = fake.session.get(fake.url(f"/api/v1/feedentry/{ad['uuid']}")).json()
         orgnr = content["ad_content"]["employer"]["orgnr"]
         digits = [int(d) for d in orgnr]
-        check = 11 - sum(d * w for d, w in zip(digits, (3, 2, 7, 6, 5, 4, 3, 2))) % 11
+        check = 11 - sum(d * w for d, w in zip(digits, (3, 2, 7, 6, 5, 4, 3, 2), strict=False)) % 11
         assert len(orgnr) == 9 and digits[8] == (0 if check == 11 else check)
 
 
@@ -76,8 +94,11 @@ def test_public_token_is_two_lines_and_works(navfeed_inprocess):
     assert claims["sub"] == "nav.team.arbeidsplassen@nav.no"
     assert claims["iss"] == "nav-no" and claims["aud"] == "feed-api-v2"
     assert claims["exp"] - claims["iat"] == 35 * 86400
-    feed = fake.session.get(fake.url("/api/v1/feed"), params={"pageSize": 1},
-                            headers={"Authorization": f"Bearer {token}"})
+    feed = fake.session.get(
+        fake.url("/api/v1/feed"),
+        params={"pageSize": 1},
+        headers={"Authorization": f"Bearer {token}"},
+    )
     assert feed.status_code == 200
 
 

@@ -14,13 +14,23 @@ ISO_OSLO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?\+0[12]:00")
 
 
 def test_first_page_shape_and_key_order(navfeed_inprocess):
-    response = navfeed_inprocess.session.get(navfeed_inprocess.url("/api/v1/feed"),
-                                             params={"pageSize": 5})
+    response = navfeed_inprocess.session.get(
+        navfeed_inprocess.url("/api/v1/feed"), params={"pageSize": 5}
+    )
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/json"
     page = response.json()
-    assert list(page) == ["version", "title", "home_page_url", "feed_url", "description",
-                          "next_url", "id", "next_id", "items"]
+    assert list(page) == [
+        "version",
+        "title",
+        "home_page_url",
+        "feed_url",
+        "description",
+        "next_url",
+        "id",
+        "next_id",
+        "items",
+    ]
     assert page["version"] == "1.0"
     assert page["title"] == "Stillingsfeeden fra arbeidsplassen.no"
     assert page["feed_url"] == f"/api/v1/feed/{page['id']}"
@@ -56,21 +66,29 @@ def test_last_modified_is_oslo_rfc1123_with_numeric_offset(navfeed_inprocess):
     header = response.headers["Last-Modified"]
     assert re.fullmatch(r"\w{3}, \d{1,2} \w{3} \d{4} \d\d:\d\d:\d\d \+0[12]00", header)
     last_line = response.json()["items"][-1]
-    assert parsedate_to_datetime(header).replace(microsecond=0).isoformat()[:19] == \
-        last_line["date_modified"][:19]
+    assert (
+        parsedate_to_datetime(header).replace(microsecond=0).isoformat()[:19]
+        == last_line["date_modified"][:19]
+    )
 
 
 def test_if_none_match_gives_304_with_headers(navfeed_inprocess):
     fake = navfeed_inprocess
     first = fake.session.get(fake.url("/api/v1/feed"), params={"pageSize": 10})
-    again = fake.session.get(fake.url("/api/v1/feed"), params={"pageSize": 10},
-                             headers={"If-None-Match": first.headers["ETag"]})
+    again = fake.session.get(
+        fake.url("/api/v1/feed"),
+        params={"pageSize": 10},
+        headers={"If-None-Match": first.headers["ETag"]},
+    )
     assert again.status_code == 304
     assert again.content == b""
     assert again.headers["ETag"] == first.headers["ETag"]
     assert again.headers["Last-Modified"] == first.headers["Last-Modified"]
-    other = fake.session.get(fake.url("/api/v1/feed"), params={"pageSize": 10},
-                             headers={"If-None-Match": f'"{first.headers["ETag"]}"'})
+    other = fake.session.get(
+        fake.url("/api/v1/feed"),
+        params={"pageSize": 10},
+        headers={"If-None-Match": f'"{first.headers["ETag"]}"'},
+    )
     assert other.status_code == 200  # exact string comparison, as Javalin does
 
 
@@ -117,13 +135,14 @@ def test_if_modified_since_chooses_start_and_filters(navfeed_inprocess):
     fake = navfeed_inprocess
     lines = [line for p in walk(fake.session, fake.base_url) for line in p["items"]]
     middle = lines[len(lines) // 2]
-    moment = parsedate_to_datetime(format_datetime(
-        __import__("datetime").datetime.fromisoformat(middle["date_modified"])))
+    moment = parsedate_to_datetime(
+        format_datetime(__import__("datetime").datetime.fromisoformat(middle["date_modified"]))
+    )
     since = format_datetime(moment)
-    page = fake.session.get(fake.url("/api/v1/feed"), params={"pageSize": 50},
-                            headers={"If-Modified-Since": since}).json()
-    first_time = __import__("datetime").datetime.fromisoformat(
-        page["items"][0]["date_modified"])
+    page = fake.session.get(
+        fake.url("/api/v1/feed"), params={"pageSize": 50}, headers={"If-Modified-Since": since}
+    ).json()
+    first_time = __import__("datetime").datetime.fromisoformat(page["items"][0]["date_modified"])
     assert first_time > moment
     for line in page["items"]:
         assert __import__("datetime").datetime.fromisoformat(line["date_modified"]) >= moment
@@ -131,20 +150,26 @@ def test_if_modified_since_chooses_start_and_filters(navfeed_inprocess):
 
 def test_if_modified_since_after_everything_is_404_empty(navfeed_inprocess):
     fake = navfeed_inprocess
-    response = fake.session.get(fake.url("/api/v1/feed"),
-                                headers={"If-Modified-Since": "Fri, 1 Jan 2100 00:00:00 GMT"})
+    response = fake.session.get(
+        fake.url("/api/v1/feed"), headers={"If-Modified-Since": "Fri, 1 Jan 2100 00:00:00 GMT"}
+    )
     assert response.status_code == 404 and response.content == b""
 
 
 def test_bad_if_modified_since_is_ignored(navfeed_inprocess):
     fake = navfeed_inprocess
     plain = fake.session.get(fake.url("/api/v1/feed"), params={"pageSize": 3}).json()
-    odd = fake.session.get(fake.url("/api/v1/feed"), params={"pageSize": 3},
-                           headers={"If-Modified-Since": "yesterday-ish"}).json()
+    odd = fake.session.get(
+        fake.url("/api/v1/feed"),
+        params={"pageSize": 3},
+        headers={"If-Modified-Since": "yesterday-ish"},
+    ).json()
     assert odd == plain
 
 
-@pytest.mark.parametrize("page_id", ["first", "last", "1234", "00000000-0000-0000-0000-00000000000g"])
+@pytest.mark.parametrize(
+    "page_id", ["first", "last", "1234", "00000000-0000-0000-0000-00000000000g"]
+)
 def test_malformed_page_id_is_a_clear_400(navfeed_inprocess, page_id):
     response = navfeed_inprocess.session.get(navfeed_inprocess.url(f"/api/v1/feed/{page_id}"))
     assert response.status_code == 400
@@ -153,16 +178,20 @@ def test_malformed_page_id_is_a_clear_400(navfeed_inprocess, page_id):
 
 def test_unknown_page_is_404_with_empty_body(navfeed_inprocess):
     response = navfeed_inprocess.session.get(
-        navfeed_inprocess.url("/api/v1/feed/6f1b8f1e-3f0e-4d8a-9d7e-000000000000"))
+        navfeed_inprocess.url("/api/v1/feed/6f1b8f1e-3f0e-4d8a-9d7e-000000000000")
+    )
     assert response.status_code == 404 and response.content == b""
 
 
 def test_unknown_route_is_javalin_404(navfeed_inprocess):
     response = navfeed_inprocess.session.get(navfeed_inprocess.url("/api/v1/nothing"))
     assert response.status_code == 404
-    assert response.json() == {"title": "Endpoint GET /api/v1/nothing not found", "status": 404,
-                               "type": "https://javalin.io/documentation#notfoundresponse",
-                               "details": {}}
+    assert response.json() == {
+        "title": "Endpoint GET /api/v1/nothing not found",
+        "status": 404,
+        "type": "https://javalin.io/documentation#notfoundresponse",
+        "details": {},
+    }
     wrong_method = navfeed_inprocess.session.post(navfeed_inprocess.url("/api/v1/feed"))
     assert wrong_method.status_code == 404
 

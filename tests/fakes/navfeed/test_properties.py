@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
@@ -13,10 +14,10 @@ from jobfakes.core.config import Config
 from jobfakes.pytest_plugin import Admin
 from tests.conftest import BASE, inprocess, walk
 
-WORLDS = st.builds(lambda seed, ads: Config(seed=seed, ads=ads),
-                   st.integers(0, 10_000), st.integers(1, 400))
-SLOW = settings(max_examples=15, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow])
+WORLDS = st.builds(
+    lambda seed, ads: Config(seed=seed, ads=ads), st.integers(0, 10_000), st.integers(1, 400)
+)
+SLOW = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _events(session, page_size):
@@ -32,7 +33,7 @@ def test_following_next_url_visits_every_event_exactly_once(config, page_size):
     lines, pages = _events(session, page_size)
     admin = Admin(session, BASE)
     assert {x["id"] for x in lines} == {a["uuid"] for a in admin.ads()}
-    for before, after in zip(pages, pages[1:]):
+    for before, after in itertools.pairwise(pages):
         assert after["items"][0] == before["items"][-1]
     # Each ad's newest line carries its ground-truth status.
     newest = {x["id"]: x["_feed_entry"]["status"] for x in lines}
@@ -43,9 +44,13 @@ def test_following_next_url_visits_every_event_exactly_once(config, page_size):
 
 
 @SLOW
-@given(WORLDS, st.integers(2, 300),
-       st.lists(st.tuples(st.sampled_from(["PT1H", "PT6H", "P1D", "PT5M"]),
-                          st.integers(0, 3)), max_size=4))
+@given(
+    WORLDS,
+    st.integers(2, 300),
+    st.lists(
+        st.tuples(st.sampled_from(["PT1H", "PT6H", "P1D", "PT5M"]), st.integers(0, 3)), max_size=4
+    ),
+)
 def test_client_sync_equals_ground_truth_after_changes(config, page_size, steps):
     _, session = inprocess(config)
     admin = Admin(session, BASE)
@@ -72,5 +77,7 @@ def test_same_seed_same_bytes(seed):
     b = second.get(f"{BASE}/api/v1/feed", headers=headers).content
     assert a == b
     uuid = Admin(first, BASE).ads()[0]["uuid"]
-    assert first.get(f"{BASE}/api/v1/feedentry/{uuid}", headers=headers).content == \
-        second.get(f"{BASE}/api/v1/feedentry/{uuid}", headers=headers).content
+    assert (
+        first.get(f"{BASE}/api/v1/feedentry/{uuid}", headers=headers).content
+        == second.get(f"{BASE}/api/v1/feedentry/{uuid}", headers=headers).content
+    )

@@ -1,0 +1,94 @@
+"""Helpers for the benchmark scripts: free ports, a served fake, wrk runs."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import requests
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(url: str, headers: dict[str, str] | None = None, timeout: float = 120) -> float:
+    """Seconds until `url` answers 200."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        try:
+            if requests.get(url, headers=headers, timeout=2).status_code == 200:
+                return time.perf_counter() - start
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.005)
+    raise RuntimeError(f"{url} did not answer 200 in {timeout} s")
+
+
+@contextlib.contextmanager
+def served(*args: str) -> Iterator[tuple[str, str]]:
+    """`jobfakes serve ARGS` on a free port: yields (base URL, token)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [str(BIN / "jobfakes"), "serve", "--port", str(port), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        process.stdout.readline()
+        token = process.stdout.readline().split("token: ")[1].strip()
+        base = f"http://127.0.0.1:{port}"
+        wait_for(f"{base}/__admin/health")
+        yield base, token
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def ensure_debian(*packages: str) -> None:
+    """Install Debian packages the benchmark needs (nginx, wrk) if they are missing."""
+    missing = [
+        p for p in packages if shutil.which(p) is None and not Path(f"/usr/sbin/{p}").exists()
+    ]
+    if missing:
+        names = {"nginx": "nginx-light", "wrk": "wrk"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", *(names.get(p, p) for p in missing)],
+            check=True,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+
+
+def wrk(
+    url: str,
+    connections: int,
+    seconds: int = 10,
+    headers: dict[str, str] | None = None,
+    threads: int = 2,
+) -> float:
+    """Requests per second that wrk measured (non-2xx answers make it fail)."""
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s"]
+    for key, value in (headers or {}).items():
+        command += ["-H", f"{key}: {value}"]
+    output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
+    if "Non-2xx" in output:
+        raise RuntimeError(f"wrk saw errors:\n{output}")
+    match = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if not match:
+        raise RuntimeError(output)
+    return float(match.group(1))

@@ -1,0 +1,51 @@
+"""The reference client's full sync of a 50k-ad world into a local mirror.
+
+    python bench/client_sync.py [ADS]
+
+Against `jobfakes serve --workers 2` over loopback, and in process through the adapter.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import requests
+from _common import served
+
+from jobfakes.client import Mirror, NavFeedClient
+from jobfakes.core.adapter import WSGIAdapter
+from jobfakes.core.app import create_app
+from jobfakes.core.config import Config
+
+
+def timed_sync(client: NavFeedClient) -> tuple[float, int]:
+    mirror = Mirror()
+    start = time.perf_counter()
+    mirror.sync(client)
+    return time.perf_counter() - start, len(mirror.statuses())
+
+
+def main() -> None:
+    ads = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
+    print("| transport | ads | seconds | ads/s |")
+    print("|---|---:|---:|---:|")
+    with served("--workers", "2", "--threads", "8", "--clock", "frozen", "--ads", str(ads)) as (
+        base,
+        token,
+    ):
+        seconds, count = timed_sync(NavFeedClient(base, token))
+        print(
+            f"| HTTP, gunicorn 2 workers | {count:,} | {seconds:.1f} | {count / seconds:,.0f} |",
+            flush=True,
+        )
+    app = create_app(Config(ads=ads))
+    session = requests.Session()
+    session.mount("http://fake", WSGIAdapter(app))
+    token = session.post("http://fake/__admin/tokens", json={}).json()["token"]
+    seconds, count = timed_sync(NavFeedClient("http://fake", token, session=session))
+    print(f"| in process (adapter) | {count:,} | {seconds:.1f} | {count / seconds:,.0f} |")
+
+
+if __name__ == "__main__":
+    main()

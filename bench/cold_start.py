@@ -1,0 +1,48 @@
+"""Cold start: from `jobfakes serve` process start to the first 200 of a feed page (5k ads).
+
+python bench/cold_start.py [RUNS]
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+
+from _common import BIN, free_port, wait_for
+
+
+def once() -> float:
+    token = subprocess.run(
+        [str(BIN / "jobfakes"), "token", "navfeed"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    port = free_port()
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        [str(BIN / "jobfakes"), "serve", "--port", str(port), "--ads", "5000", "--clock", "frozen"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(
+            f"http://127.0.0.1:{port}/api/v1/feed?pageSize=50", {"Authorization": f"Bearer {token}"}
+        )
+        return time.perf_counter() - start
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    times = sorted(once() for _ in range(runs))
+    print(
+        f"cold start to first feed page (5k ads), {runs} runs: median "
+        f"{statistics.median(times) * 1000:.0f} ms, min {times[0] * 1000:.0f} ms, "
+        f"max {times[-1] * 1000:.0f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
