@@ -12,13 +12,15 @@ import random
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from jobfakes.world.model import Ad
 from jobfakes.world.times import DAY, OSLO, from_datetime, to_datetime
 from jobfakes.world.vocab import NavVocabulary, Place, Weighted, nav_vocabulary
 
 ADS_PER_DAY = 1000
+T = TypeVar("T")
 _ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 _CATEGORY_TYPES = ("ESCO", "JANZZ", "STYRK08", "STYRK08NAV")
 _UPDATES = Weighted.of([(0, 50), (1, 30), (2, 15), (3, 5)])
@@ -43,6 +45,16 @@ _V4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
 _V4_SET = (0x4000 << 64) | (0x8000 << 48)
 
 
+def _one(rng: random.Random, items: Sequence[T]) -> T:
+    """A faster `rng.choice` (one float instead of rejection sampling)."""
+    return items[int(rng.random() * len(items))]
+
+
+def _below(rng: random.Random, bound: int) -> int:
+    """A faster `rng.randrange(bound)`; exact enough for synthetic data."""
+    return int(rng.random() * bound)
+
+
 def make_uuid(rng: random.Random) -> str:
     """A random (version 4) UUID drawn from the seeded generator."""
     h = f"{(rng.getrandbits(128) & _V4_CLEAR) | _V4_SET:032x}"
@@ -52,7 +64,7 @@ def make_uuid(rng: random.Random) -> str:
 def orgnr(rng: random.Random) -> str:
     """A 9-digit organisation number with a valid mod-11 check digit."""
     while True:
-        digits = [rng.choice((8, 9))] + [rng.randrange(10) for _ in range(7)]
+        digits = [_one(rng, (8, 9))] + [_below(rng, 10) for _ in range(7)]
         check = 11 - sum(d * w for d, w in zip(digits, _ORGNR_WEIGHTS, strict=True)) % 11
         if check == 11:
             check = 0
@@ -94,7 +106,7 @@ class Generator:
             count = rng.randint(ADS_PER_DAY - 100, ADS_PER_DAY + 100)
         begin = self.origin + slot * DAY
         return [
-            self._lifecycle(rng, begin + rng.randrange(DAY), (slot << 28) | (index << 4))
+            self._lifecycle(rng, begin + _below(rng, DAY), (slot << 28) | (index << 4))
             for index in range(count)
         ]
 
@@ -105,8 +117,8 @@ class Generator:
         expires = ad["expires"]
         span = expires - published
         updates = _UPDATES.pick(rng)
-        times = sorted(published + 1 + rng.randrange(max(1, span - 1)) for _ in range(updates))
-        stop_at = published + 1 + rng.randrange(max(1, span - 1)) if rng.random() < 0.07 else None
+        times = sorted(published + 1 + _below(rng, max(1, span - 1)) for _ in range(updates))
+        stop_at = published + 1 + _below(rng, max(1, span - 1)) if rng.random() < 0.07 else None
         for number, when in enumerate(times, 1):
             if stop_at is None or when < stop_at:
                 steps.append(
@@ -131,15 +143,15 @@ class Generator:
             place: Place = vocab.places.pick(rng)
             public = rng.random() < 0.25
             if public:
-                pattern = rng.choice(text["public_employer_patterns"])
+                pattern = _one(rng, text["public_employer_patterns"])
                 name = pattern.format(municipality_title=_title_case(place.municipal))
             else:
                 name = re.sub(
                     r"\{(\w+)\}",
-                    lambda m: rng.choice(
-                        vocab.last_names if m[1] == "last_name" else vocab.company_suffixes
+                    lambda m: _one(
+                        rng, vocab.last_names if m[1] == "last_name" else vocab.company_suffixes
                     ),
-                    rng.choice(vocab.company_formats),
+                    _one(rng, vocab.company_formats),
                 )
             domain = _slug(name) + ".no"
             pool.append(
@@ -150,7 +162,7 @@ class Generator:
                     "public": public,
                     "domain": domain,
                     "place": place,
-                    "description": rng.choice(text["employer_descriptions"]).format(employer=name),
+                    "description": _one(rng, text["employer_descriptions"]).format(employer=name),
                 }
             )
         return pool
@@ -160,40 +172,46 @@ class Generator:
         rng = self.rng("people")
         vocab = self.vocab
         pool = []
-        for _ in range(2000):
-            first, last = rng.choice(vocab.first_names), rng.choice(vocab.last_names)
+        for _ in range(min(2000, max(200, self.ads // 5))):
+            first, last = _one(rng, vocab.first_names), _one(rng, vocab.last_names)
             number = "".join(
-                str(rng.randrange(10)) if c == "#" else c for c in rng.choice(vocab.phone_formats)
+                str(_below(rng, 10)) if c == "#" else c for c in _one(rng, vocab.phone_formats)
             )
-            pool.append({"first": first, "last": last, "phone": number})
+            pool.append(
+                {
+                    "name": f"{first} {last}",
+                    "phone": number,
+                    "mailbox": f"{_slug(first)}.{_slug(last)}",
+                }
+            )
         return pool
 
     # ---- one ad ---------------------------------------------------------------------------
     def ad(self, rng: random.Random, published: int) -> Ad:
         vocab, text = self.vocab, self.vocab.text
         occupation = vocab.occupations.pick(rng)
-        employer = rng.choice(self.employers)
+        employer = _one(rng, self.employers)
         public = employer["public"] or rng.random() < occupation["public_share"] * 0.3
         place: Place = employer["place"] if rng.random() < 0.7 else vocab.places.pick(rng)
         locations = [self._location(rng, place)]
         if rng.random() < 0.08:
             locations.append(self._location(rng, vocab.places.pick(rng)))
-        title = rng.choice(occupation["titles"])
+        title = _one(rng, occupation["titles"])
         business = employer["name"]
         if rng.random() < 0.2:
-            business = f"{business}, {rng.choice(text['business_units'])}"
-        days = rng.choice((7, 14, 14, 21, 28, 30, 30, 30, 42, 60))
+            business = f"{business}, {_one(rng, text['business_units'])}"
+        days = _one(rng, (7, 14, 14, 21, 28, 30, 30, 30, 42, 60))
         expires = to_datetime(published + days * DAY, OSLO).replace(
             hour=0, minute=0, second=0, microsecond=0
         )
         source = vocab.sources.pick(rng)
         uid = make_uuid(rng)
         due = (
-            rng.choice(text["application_due_text"])
+            _one(rng, text["application_due_text"])
             if rng.random() < 0.4
             else expires.date().isoformat()
         )
-        url = f"https://www.{employer['domain']}/jobb/{rng.randrange(10_000, 99_999)}"
+        url = f"https://www.{employer['domain']}/jobb/{10_000 + _below(rng, 90_000)}"
         return {
             "uuid": uid,
             "status": "ACTIVE",
@@ -221,15 +239,15 @@ class Generator:
             "jobtitle": title if rng.random() < 0.8 else occupation["styrk08nav"]["name"],
             "engagementtype": vocab.engagementtypes.pick(rng),
             "extent": vocab.extents.pick(rng),
-            "starttime": rng.choice(text["starttime_text"]),
+            "starttime": _one(rng, text["starttime_text"]),
             "positioncount": _POSITIONS.pick(rng),
             "sector": "Offentlig" if public else "Privat",
             "remote": vocab.remote.pick(rng),
-            "workLanguage": rng.choice(text["work_languages"]),
+            "workLanguage": _one(rng, text["work_languages"]),
         }
 
     def _location(self, rng: random.Random, place: Place) -> dict[str, Any]:
-        street = f"{rng.choice(self.vocab.text['streets'])} {rng.randint(1, 120)}"
+        street = f"{_one(rng, self.vocab.text['streets'])} {rng.randint(1, 120)}"
         return {
             "address": street if rng.random() < 0.85 else None,
             "postalCode": place.postal_code,
@@ -243,15 +261,15 @@ class Generator:
         text = self.vocab.text
         contacts = []
         for _ in range(_CONTACTS.pick(rng)):
-            person = rng.choice(self.people)
-            email = f"{_slug(person['first'])}.{_slug(person['last'])}@{domain}"
+            person = _one(rng, self.people)
+            email = f"{person['mailbox']}@{domain}"
             contacts.append(
                 {
-                    "name": f"{person['first']} {person['last']}",
+                    "name": person["name"],
                     "email": email if rng.random() < 0.9 else None,
                     "phone": person["phone"] if rng.random() < 0.8 else None,
-                    "role": rng.choice(text["contact_roles"]),
-                    "title": rng.choice(text["contact_titles"]),
+                    "role": _one(rng, text["contact_roles"]),
+                    "title": _one(rng, text["contact_titles"]),
                 }
             )
         return contacts
@@ -276,28 +294,28 @@ class Generator:
         text = self.vocab.text
 
         def bullets(items: list[str], k: int) -> str:  # k in a row from a random start
-            start = rng.randrange(len(items))
+            start = _below(rng, len(items))
             chosen = (items[start:] + items[:start])[:k]
             return "".join(f"<li>{item}</li>" for item in chosen)
 
-        intro = rng.choice(text["intros"]).format(employer=business, city=_title_case(place.city))
+        intro = _one(rng, text["intros"]).format(employer=business, city=_title_case(place.city))
         return (
             f"<p>{intro}</p>"
             f"<p><strong>Arbeidsoppgaver</strong></p><ul>{bullets(occupation['tasks'], 4)}</ul>"
             f"<p><strong>Kvalifikasjoner</strong></p>"
             f"<ul>{bullets(occupation['qualifications'], 3)}</ul>"
             f"<p><strong>Vi tilbyr</strong></p><ul>{bullets(text['offers'], 3)}</ul>"
-            f"<p>{rng.choice(text['closings'])}</p>"
+            f"<p>{_one(rng, text['closings'])}</p>"
         )
 
     def patch(self, rng: random.Random, ad: Ad) -> dict[str, Any]:
         """What an update changes: the due date, the text, the positions or the title."""
         kind = _PATCHES.pick(rng)
         if kind == "due":
-            return {"applicationDue": rng.choice(self.vocab.text["application_due_text"])}
+            return {"applicationDue": _one(rng, self.vocab.text["application_due_text"])}
         if kind == "text":
-            return {"adtext": ad["adtext"] + f"<p>{rng.choice(self.vocab.text['closings'])}</p>"}
+            return {"adtext": ad["adtext"] + f"<p>{_one(rng, self.vocab.text['closings'])}</p>"}
         if kind == "count":
             return {"positioncount": str(rng.randint(1, 6))}
-        note = rng.choice(("snarest", "ny frist", "flere stillinger"))
-        return {"title": f"{rng.choice((ad['title'], ad['jobtitle']))} ({note})"}
+        note = _one(rng, ("snarest", "ny frist", "flere stillinger"))
+        return {"title": f"{_one(rng, (ad['title'], ad['jobtitle']))} ({note})"}

@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import isodate
-from dateutil import parser as dateparser
 
 OSLO = ZoneInfo("Europe/Oslo")
 US = 1_000_000
@@ -32,12 +30,16 @@ def from_datetime(moment: datetime) -> int:
 
 def parse_instant(text: str) -> int:
     """An ISO 8601 date or date-time; without an offset it is UTC. Raises ValueError."""
-    moment = dateparser.isoparse(text.strip())
+    from dateutil import parser  # imported on use: keeps start-up fast
+
+    moment = parser.isoparse(text.strip())
     return from_datetime(moment)
 
 
 def parse_duration(text: str) -> int:
     """An ISO 8601 duration such as PT6H or P2D, in microseconds. Raises ValueError."""
+    import isodate  # imported on use: keeps start-up fast
+
     try:
         duration = isodate.parse_duration(text)
     except (isodate.ISO8601Error, TypeError) as error:
