@@ -42,14 +42,15 @@ def json_response(body: Any, status: int = 200) -> Response:
     return Response(orjson.dumps(body), status=status, mimetype="application/json")
 
 
-def create_app(config: Config | None = None) -> Flask:
-    """A new app with a fresh world: the fakes named in `config.fakes`, or all of them."""
+def create_app(config: Config | None = None, world: World | None = None) -> Flask:
+    """A new app with a fresh world (or the given one, built from the same config): the fakes
+    named in `config.fakes`, or all of them."""
     config = config or Config()
     wanted = config.fakes or tuple(registry.names())
     specs = [registry.spec(name) for name in wanted]
     app = Flask("jobfakes")
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    state = Runtime(config=config, world=World(config.world()), specs=specs)
+    state = Runtime(config=config, world=world or World(config.world()), specs=specs)
     app.extensions["jobfakes"] = state
     for item in specs:
         state.backends[item.name] = item.backend(state)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from jobfakes.world.model import Ad
@@ -20,6 +20,7 @@ from jobfakes.world.times import DAY, OSLO, from_datetime, to_datetime
 from jobfakes.world.vocab import NavVocabulary, Place, Weighted, nav_vocabulary
 
 ADS_PER_DAY = 1000
+CHUNK = 250  # ads drawn from one generator
 T = TypeVar("T")
 _ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 _CATEGORY_TYPES = ("ESCO", "JANZZ", "STYRK08", "STYRK08NAV")
@@ -97,18 +98,29 @@ class Generator:
     def rng(self, *parts: object) -> random.Random:
         return random.Random(":".join(map(str, (self.seed, *parts))))
 
+    def slot_size(self, slot: int) -> int:
+        """How many ads are first published in a slot."""
+        if slot < self.history_slots:
+            return self.ads // self.history_slots + (slot < self.ads % self.history_slots)
+        return self.rng("count", slot).randint(ADS_PER_DAY - 100, ADS_PER_DAY + 100)
+
+    def chunks(self, slot: int) -> int:
+        return -(-self.slot_size(slot) // CHUNK)
+
+    def chunk(self, slot: int, chunk: int) -> list[list[Planned]]:
+        """The planned steps of the ads of one chunk of a slot, ad by ad. Chunks have their own
+        generators, so they can be made apart (in parallel) and still come out the same."""
+        rng = self.rng("slot", slot, chunk)
+        begin = self.origin + slot * DAY
+        first = chunk * CHUNK
+        return [
+            self._lifecycle(rng, begin + 1 + _below(rng, DAY - 1), (slot << 28) | (index << 4))
+            for index in range(first, min(first + CHUNK, self.slot_size(slot)))
+        ]
+
     def slot(self, slot: int) -> list[list[Planned]]:
         """The planned steps of each ad first published in this slot, ad by ad."""
-        rng = self.rng("slot", slot)
-        if slot < self.history_slots:
-            count = self.ads // self.history_slots + (slot < self.ads % self.history_slots)
-        else:
-            count = rng.randint(ADS_PER_DAY - 100, ADS_PER_DAY + 100)
-        begin = self.origin + slot * DAY
-        return [
-            self._lifecycle(rng, begin + _below(rng, DAY), (slot << 28) | (index << 4))
-            for index in range(count)
-        ]
+        return [ad for chunk in range(self.chunks(slot)) for ad in self.chunk(slot, chunk)]
 
     def _lifecycle(self, rng: random.Random, published: int, order: int) -> list[Planned]:
         ad = self.ad(rng, published)

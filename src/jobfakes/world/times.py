@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-
 OSLO = ZoneInfo("Europe/Oslo")
 US = 1_000_000
 DAY = 86_400 * US

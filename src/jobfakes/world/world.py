@@ -13,15 +13,16 @@ import orjson
 
 from jobfakes.world.clock import Clock, ClockMode
 from jobfakes.world.generate import Generator, Planned, make_uuid
+from jobfakes.world.history import EventTuple, history
 from jobfakes.world.model import (
     MUTABLE_FIELDS,
     PRIVACIES,
     STATUSES,
     Ad,
     feed_snapshot,
-    feed_status,
     field_problem,
 )
+from jobfakes.world.steps import ad_row, apply_step, pending_row
 from jobfakes.world.store import Store
 from jobfakes.world.times import DAY
 
@@ -70,30 +71,12 @@ class World:
         with self._transaction():
             for table in ("ads", "events", "pending", "meta", "revoked"):
                 store.conn.execute(f"DELETE FROM {table}")
-            # Each ad's own steps decide its state; only the feed's event order is global.
-            events: list[tuple[int, int, str, str, str, str, str, str]] = []
-            for slot in range(gen.history_slots):
-                ads: list[Ad] = []
-                later = []
-                for steps in gen.slot(slot):
-                    docs: dict[str, Ad] = {}
-                    for step in steps:
-                        if step.time > self.start:
-                            later.append(_pending_row(step))
-                        elif (ad := _step(docs, step)) is not None:
-                            events.append(
-                                (
-                                    step.time,
-                                    step.order,
-                                    step.event_id,
-                                    step.ad_uuid,
-                                    *feed_snapshot(ad),
-                                )
-                            )
-                    ads.extend(docs.values())
-                store.put_ads(_ad_row(ad) for ad in ads)
-                store.add_pending(later)
-            events.sort()
+            events: list[EventTuple] = []
+            for ad_rows, slot_events, pending_rows in history(gen, self.start):
+                store.put_ads(ad_rows)
+                store.add_pending(pending_rows)
+                events.extend(slot_events)
+            events.sort()  # the feed's order: by time, ties by plan order
             store.add_events((e[2], e[3], e[0], *e[4:]) for e in events)
             store.set_meta("generated_through", str(gen.history_slots - 1))
             store.set_meta("clock", Clock(self.start, self.config.clock).as_state())
@@ -107,13 +90,13 @@ class World:
             docs.update((u, orjson.loads(d)) for u, d in store.ad_docs(missing).items())
         events, touched = [], {}
         for step in steps:
-            ad = _step(docs, step)
+            ad = apply_step(docs, step)
             if ad is None:
                 continue
             touched[step.ad_uuid] = ad
             events.append((step.event_id, step.ad_uuid, step.time, *feed_snapshot(ad)))
         store.add_events(events)
-        store.put_ads(_ad_row(ad) for ad in touched.values())
+        store.put_ads(ad_row(ad) for ad in touched.values())
 
     # ---- keeping up with the clock --------------------------------------------------------
     def sync(self) -> None:
@@ -136,16 +119,16 @@ class World:
 
     def _schedule(self) -> None:
         generated = int(self.store.meta("generated_through") or 0)
-        next_slot = self.generator.origin + (generated + 1) * DAY
+        next_slot = self.generator.origin + (generated + 1) * DAY + 1  # slots start after it
         pending = self.store.next_pending_time()
         self._next_due = next_slot if pending is None else min(pending, next_slot)
 
     def _apply_due(self, now: int) -> None:
         gen, store = self.generator, self.store
         generated = int(store.meta("generated_through") or 0)
-        while gen.origin + (generated + 1) * DAY <= now:
+        while gen.origin + (generated + 1) * DAY < now:
             generated += 1
-            store.add_pending(_pending_row(step) for steps in gen.slot(generated) for step in steps)
+            store.add_pending(pending_row(step) for steps in gen.slot(generated) for step in steps)
         store.set_meta("generated_through", str(generated))
         while rows := store.take_pending(now, _BATCH):
             steps = [Planned(t, o, k, u, e, orjson.loads(d)) for t, o, k, u, e, d in rows]
@@ -245,44 +228,6 @@ class World:
             self.store.add_pending(
                 [(when, (1 << 62) + self._admin_count, "expire", ad["uuid"], make_uuid(rng), b"{}")]
             )
-
-
-def _ad_row(ad: Ad) -> tuple[str, str, str, int, int | None, bytes]:
-    return (
-        ad["uuid"],
-        ad["status"],
-        feed_status(ad),
-        ad["updated"],
-        ad["expires"],
-        orjson.dumps(ad),
-    )
-
-
-def _pending_row(step: Planned) -> tuple[int, int, str, str, str, bytes]:
-    return (step.time, step.order, step.kind, step.ad_uuid, step.event_id, orjson.dumps(step.data))
-
-
-def _step(docs: dict[str, Ad], step: Planned) -> Ad | None:
-    """The ad after one step, or None when the step no longer applies (already stopped...)."""
-    if step.kind == "publish":
-        docs[step.ad_uuid] = dict(step.data)
-    ad = docs.get(step.ad_uuid)
-    if ad is None:
-        return None
-    if step.kind in ("admin", "publish"):
-        ad.update(step.data)
-    elif ad["status"] != "ACTIVE":
-        return None
-    elif step.kind == "update":
-        ad.update(step.data)
-    elif step.kind == "stop":
-        ad["status"] = "STOPPED"
-    elif step.kind == "expire":
-        if ad["expires"] is None or ad["expires"] > step.time:
-            return None
-        ad["status"] = "INACTIVE"
-    ad["updated"] = step.time
-    return ad
 
 
 def _check_fields(fields: dict[str, Any]) -> None:
