@@ -27,7 +27,9 @@ _worker_generator: Generator | None = None
 
 def chunk_rows(generator: Generator, start: int, slot: int, chunk: int) -> SlotRows:
     """The stored ads, the feed events up to `start`, and the later steps of one chunk."""
-    ads, events, later = [], [], []
+    ads: list[AdRow] = []
+    events: list[EventTuple] = []
+    later: list[PendingRow] = []
     for steps in generator.chunk(slot, chunk):
         docs: dict[str, Ad] = {}
         for step in steps:
