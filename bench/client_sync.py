@@ -19,32 +19,35 @@ from jobfakes.core.app import create_app
 from jobfakes.core.config import Config
 
 
-def timed_sync(client: NavFeedClient) -> tuple[float, int]:
+def timed_sync(client: NavFeedClient, workers: int) -> tuple[float, int]:
     mirror = Mirror()
     start = time.perf_counter()
-    mirror.sync(client)
+    mirror.sync(client, workers=workers)
     return time.perf_counter() - start, len(mirror.statuses())
 
 
 def main() -> None:
     ads = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
-    print("| transport | ads | seconds | ads/s |")
-    print("|---|---:|---:|---:|")
+    print("| transport | entry threads | ads | seconds | ads/s |")
+    print("|---|---:|---:|---:|---:|")
     with served("--workers", "2", "--threads", "8", "--clock", "frozen", "--ads", str(ads)) as (
         base,
         token,
     ):
-        seconds, count = timed_sync(NavFeedClient(base, token))
-        print(
-            f"| HTTP, gunicorn 2 workers | {count:,} | {seconds:.1f} | {count / seconds:,.0f} |",
-            flush=True,
-        )
+        for workers in (2, 8):
+            seconds, count = timed_sync(NavFeedClient(base, token), workers)
+            print(
+                f"| HTTP, gunicorn 2 workers | {workers} | {count:,} | {seconds:.1f} | "
+                f"{count / seconds:,.0f} |",
+                flush=True,
+            )
     app = create_app(Config(ads=ads))
     session = requests.Session()
+    session.trust_env = False  # as the client's own sessions do
     session.mount("http://fake", WSGIAdapter(app))
     token = session.post("http://fake/__admin/tokens", json={}).json()["token"]
-    seconds, count = timed_sync(NavFeedClient("http://fake", token, session=session))
-    print(f"| in process (adapter) | {count:,} | {seconds:.1f} | {count / seconds:,.0f} |")
+    seconds, count = timed_sync(NavFeedClient("http://fake", token, session=session), 1)
+    print(f"| in process (adapter) | 1 | {count:,} | {seconds:.1f} | {count / seconds:,.0f} |")
 
 
 if __name__ == "__main__":

@@ -17,14 +17,18 @@ world = World(WorldConfig(ads=int(sys.argv[1])))
 seconds = time.perf_counter() - start
 events = world.store.conn.execute("SELECT count(*) FROM events").fetchone()[0]
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"ads": int(sys.argv[1]), "events": events, "seconds": seconds, "peak_mb": peak}))
+worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({"ads": int(sys.argv[1]), "events": events, "seconds": seconds, "peak_mb": peak,
+                  "worker_mb": worker}))
 """
 
 
 def main() -> None:
     sizes = [int(s) for s in sys.argv[1:]] or [5_000, 50_000, 200_000]
-    print("| ads | events | seconds (imports included) | peak memory (MB) |")
-    print("|---:|---:|---:|---:|")
+    print(
+        "| ads | events | seconds (imports included) | peak memory (MB) | largest worker (MB) |"
+    )
+    print("|---:|---:|---:|---:|---:|")
     for size in sizes:
         out = subprocess.run(
             [sys.executable, "-c", CHILD, str(size)], check=True, capture_output=True, text=True

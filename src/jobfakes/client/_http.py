@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
@@ -9,9 +11,18 @@ from urllib3.util.retry import Retry
 from jobfakes.errors import NotFound, Unauthorized, UpstreamError
 
 
-def retrying_session(retries: int = 5, backoff: float = 0.2) -> requests.Session:
-    """A session that retries connection errors and 5xx answers with exponential backoff."""
+def retrying_session(base_url: str, retries: int = 5, backoff: float = 0.2) -> requests.Session:
+    """A session that retries connection errors and 5xx answers with exponential backoff.
+
+    Proxy and CA-bundle settings are read from the environment once, here, instead of on
+    every request (which costs requests more than the rest of a call).
+    """
     session = requests.Session()
+    session.proxies.update(requests.utils.get_environ_proxies(base_url))
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        session.verify = bundle
+    session.trust_env = False
     policy = Retry(
         total=retries,
         connect=retries,
