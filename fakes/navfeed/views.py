@@ -32,6 +32,7 @@ _OPEN = frozenset({"navfeed.public_token", "navfeed.openapi"})
 
 def blueprint() -> Blueprint:
     bp = Blueprint("navfeed", __name__)
+    bp.register_error_handler(params.ParamError, lambda e: errors.bad_request(str(e)))
     pages: VersionedCache[tuple[FeedPage, bytes] | None] = VersionedCache()
     tokens: VersionedCache[dict[str, Any]] = VersionedCache()
 
@@ -66,10 +67,7 @@ def blueprint() -> Blueprint:
         return None
 
     def page_response(page_id: str) -> Response:
-        try:
-            query = params.page_query(request.args, request.headers)
-        except params.ParamError as error:
-            return errors.bad_request(str(error))
+        query = params.page_query(request.args, request.headers)
         key = (page_id, query.page_size, query.if_modified_since)
 
         def render() -> tuple[FeedPage, bytes] | None:
@@ -98,19 +96,11 @@ def blueprint() -> Blueprint:
 
     @bp.get("/api/v1/feed/<page_id>")
     def feed_page(page_id: str) -> Response:
-        try:
-            page_id = params.uuid(page_id, "feedPageId")
-        except params.ParamError as error:
-            return errors.bad_request(str(error))
-        return page_response(page_id)
+        return page_response(params.uuid(page_id, "feedPageId"))
 
     @bp.get("/api/v1/feedentry/<ad_uuid>")
     def feed_entry(ad_uuid: str) -> Response:
-        try:
-            ad_uuid = params.uuid(ad_uuid, "adUuid")
-        except params.ParamError as error:
-            return errors.bad_request(str(error))
-        ad = backend().feed_entry(ad_uuid)
+        ad = backend().feed_entry(params.uuid(ad_uuid, "adUuid"))
         if ad is None:
             return errors.not_found_empty()
         return Response(orjson.dumps(serialize.feed_entry(ad)), mimetype="application/json")

@@ -14,35 +14,22 @@ STATUSES = ("ACTIVE", "INACTIVE", "STOPPED", "DELETED", "REJECTED")
 MASKED_STATUSES = frozenset({"STOPPED", "DELETED", "REJECTED"})
 PRIVACIES = ("SHOW_ALL", "INTERNAL_NOT_SHOWN", "DONT_SHOW_EMPLOYER")
 
-# Keys of a canonical ad, in a stable order. Lists hold dicts with the keys given in comments.
-AD_FIELDS = (
-    "uuid",
-    "status",
-    "privacy",
-    "source",
-    "published",
-    "expires",
-    "updated",
-    "title",
-    "businessName",
-    "employer",  # {name, orgnr, description, homepage}
-    "locations",  # [{address, postalCode, city, municipal, county, country}]
-    "contacts",  # [{name, email, phone, role, title}]
-    "categories",  # [{categoryType, code, name, score}]
-    "occupationCategories",  # [{level1, level2}]
-    "adtext",
-    "sourceurl",
-    "applicationUrl",
-    "applicationDue",
-    "jobtitle",
-    "engagementtype",
-    "extent",
-    "starttime",
-    "positioncount",
-    "sector",
-    "remote",
-    "workLanguage",
-)
+# The fields of a canonical ad, in a stable order, with the kind of value each holds:
+# text, instant (microseconds or null), record (an object of strings), records (a list of
+# objects: locations {address, postalCode, city, municipal, county, country}, contacts {name,
+# email, phone, role, title}, categories {categoryType, code, name, score},
+# occupationCategories {level1, level2}) or texts (a list of strings).
+FIELD_KINDS = {
+    "uuid": "text", "status": "text", "privacy": "text", "source": "text",
+    "published": "instant", "expires": "instant", "updated": "instant",
+    "title": "text", "businessName": "text", "employer": "record",
+    "locations": "records", "contacts": "records", "categories": "records",
+    "occupationCategories": "records", "adtext": "text", "sourceurl": "text",
+    "applicationUrl": "text", "applicationDue": "text", "jobtitle": "text",
+    "engagementtype": "text", "extent": "text", "starttime": "text", "positioncount": "text",
+    "sector": "text", "remote": "text", "workLanguage": "texts",
+}  # fmt: skip
+AD_FIELDS = tuple(FIELD_KINDS)
 # What an admin PATCH or a planned update may change.
 MUTABLE_FIELDS = frozenset(AD_FIELDS) - {"uuid", "published", "updated"}
 
@@ -70,46 +57,24 @@ def feed_snapshot(ad: Ad) -> tuple[str, str, str, str]:
     return feed_status(ad), ad.get("title") or "?", ad.get("businessName") or "?", municipal
 
 
-_TEXT_FIELDS = frozenset(
-    {
-        "status",
-        "privacy",
-        "source",
-        "title",
-        "businessName",
-        "adtext",
-        "sourceurl",
-        "applicationUrl",
-        "applicationDue",
-        "jobtitle",
-        "engagementtype",
-        "extent",
-        "starttime",
-        "positioncount",
-        "sector",
-        "remote",
-    }
-)
-_RECORD_LISTS = frozenset({"locations", "contacts", "categories", "occupationCategories"})
-
-
 def field_problem(name: str, value: Any) -> str | None:
     """Why a value cannot go into an ad field, or None when it fits."""
-    if name in _TEXT_FIELDS:
+    kind = FIELD_KINDS.get(name)
+    if kind == "text":
         return None if isinstance(value, str) else f"{name} must be a string"
-    if name in _RECORD_LISTS:
+    if kind == "instant":
+        return None if value is None or isinstance(value, int) else f"{name} must be an instant"
+    if kind == "texts":
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        return None if ok else f"{name} must be a list of strings"
+    if kind == "record":
+        ok = isinstance(value, dict) and all(isinstance(v, str | None) for v in value.values())
+        return None if ok else f"{name} must be an object of strings"
+    if kind == "records":
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             return f"{name} must be a list of objects"
         scalars = (str, int, float, type(None))
         if not all(isinstance(x, scalars) for item in value for x in item.values()):
             return f"{name}: values must be strings, numbers or null"
         return None
-    if name == "workLanguage":
-        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
-        return None if ok else "workLanguage must be a list of strings"
-    if name == "employer":
-        ok = isinstance(value, dict) and all(isinstance(v, str | None) for v in value.values())
-        return None if ok else "employer must be an object of strings"
-    if name == "expires":
-        return None if value is None or isinstance(value, int) else "expires must be an instant"
     return f"{name} is not a field of an ad"
