@@ -81,3 +81,27 @@ def test_same_seed_same_bytes(seed):
         first.get(f"{BASE}/api/v1/feedentry/{uuid}", headers=headers).content
         == second.get(f"{BASE}/api/v1/feedentry/{uuid}", headers=headers).content
     )
+
+
+_APP_SESSION: list = []
+
+
+def _shared_session():
+    if not _APP_SESSION:
+        _APP_SESSION.append(inprocess(Config(ads=60))[1])
+    return _APP_SESSION[0]
+
+
+@settings(max_examples=150, deadline=None)
+@given(page_size=st.text(max_size=30), since=st.text(max_size=40),
+       page_id=st.text(min_size=1, max_size=50).filter(lambda s: "/" not in s and "?" not in s
+                                                       and "#" not in s))
+def test_any_input_gets_an_answer_never_a_server_error(page_size, since, page_id):
+    session = _shared_session()
+    headers = {}
+    if since.isprintable() and since.isascii() and since.strip() == since:
+        headers["If-Modified-Since"] = since
+    for path in ("/api/v1/feed", f"/api/v1/feed/{page_id}", f"/api/v1/feedentry/{page_id}"):
+        response = session.get(f"{BASE}{path}", params={"pageSize": page_size},
+                               headers=headers)
+        assert response.status_code in (200, 304, 400, 404), (path, response.text)
