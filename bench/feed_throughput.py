@@ -67,6 +67,8 @@ def main() -> None:
             print("| page size | concurrency | jobfakes req/s | nginx req/s | ratio |")
             print("|---:|---:|---:|---:|---:|")
             for size, url in urls.items():
+                wrk(url, 64, 2, auth)  # warm up both servers (caches, connections)
+                wrk(f"http://127.0.0.1:{port}/page{size}.json", 64, 2)
                 for connections in (8, 64):
                     ours = wrk(url, connections, seconds, auth)
                     time.sleep(1)

@@ -35,7 +35,8 @@ def main() -> None:
         ).stdout
         row = json.loads(out)
         print(
-            f"| {row['ads']:,} | {row['events']:,} | {row['seconds']:.2f} | {row['peak_mb']:.0f} |"
+            f"| {row['ads']:,} | {row['events']:,} | {row['seconds']:.2f} | {row['peak_mb']:.0f} "
+            f"| {row['worker_mb']:.0f} |"
         )
 
 
