@@ -135,3 +135,19 @@ def test_reset_restores_the_seeded_world(navfeed_inprocess):
     fake.admin.advance("P2D")
     fake.admin.reset()
     assert fake.admin.ads() == before
+
+
+def test_reset_of_a_world_too_big_to_keep_a_copy_rebuilds_it(monkeypatch, jobfakes_config):
+    from dataclasses import replace
+
+    from jobfakes.world import world as world_module
+    from tests.conftest import BASE, inprocess
+
+    monkeypatch.setattr(world_module, "SNAPSHOT_LIMIT", 10)
+    _, session = inprocess(replace(jobfakes_config, ads=120, seed=4))
+    before = session.get(f"{BASE}/__admin/ads").json()
+    session.post(f"{BASE}/__admin/ads/{before[0]['uuid']}/stop")
+    session.post(f"{BASE}/__admin/clock", json={"advance": "P1D"})
+    assert session.get(f"{BASE}/__admin/ads").json() != before
+    session.post(f"{BASE}/__admin/reset")
+    assert session.get(f"{BASE}/__admin/ads").json() == before

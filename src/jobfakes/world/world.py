@@ -27,6 +27,7 @@ from jobfakes.world.store import Store
 from jobfakes.world.times import DAY
 
 _BATCH = 2000
+SNAPSHOT_LIMIT = 20_000  # ads: bigger worlds are rebuilt on reset instead of kept twice
 
 
 class WorldError(ValueError):
@@ -57,6 +58,7 @@ class World:
         self.version = 0  # bumped by every change this process makes or sees
         self._lock = threading.RLock()
         self._pristine: sqlite3.Connection | None = None
+        self._dirty = False  # changed since built or reset
         self._data_version = -1
         self._next_due: int | None = None
         self._admin_count = 0
@@ -68,7 +70,7 @@ class World:
     # ---- building -------------------------------------------------------------------------
     def _build(self, identity: str) -> None:
         gen, store = self.generator, self.store
-        with self._transaction():
+        with self._transaction(snapshot=False):
             for table in ("ads", "events", "pending", "meta", "revoked"):
                 store.conn.execute(f"DELETE FROM {table}")
             events: list[EventTuple] = []
@@ -135,10 +137,17 @@ class World:
             self._apply(steps, {}, store)
 
     @contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """One write: snapshot before the first, commit, then let caches and schedule know."""
+    def _transaction(self, snapshot: bool = True) -> Iterator[None]:
+        """One write: commit, then let caches and schedule know. Before the first write to a
+        small in-memory world, keep a copy of it for `reset` (bigger ones are rebuilt)."""
         with self._lock:
-            if self._pristine is None and self.store.meta("identity") is not None:
+            if (
+                snapshot
+                and self._pristine is None
+                and not self._dirty
+                and self.store.path == ":memory:"
+                and self.config.ads <= SNAPSHOT_LIMIT
+            ):
                 self._pristine = self.store.snapshot()
             self.store.conn.execute("BEGIN IMMEDIATE")
             try:
@@ -147,6 +156,7 @@ class World:
                 self.store.conn.execute("ROLLBACK")
                 raise
             self.store.conn.execute("COMMIT")
+            self._dirty = snapshot
             self._schedule()
             self._data_version = self.store.data_version()
             self.version += 1
@@ -168,9 +178,10 @@ class World:
         with self._lock:
             if self._pristine is not None:
                 self.store.restore(self._pristine)
-            elif self.store.path != ":memory:":  # another worker may have changed the file
+            elif self._dirty or self.store.path != ":memory:":  # other workers share a file
                 self._build(f"{self.config.seed}|{self.config.ads}|{self.start}")
             self.store.set_meta("clock", Clock(self.start, self.config.clock).as_state())
+            self._dirty = False
             self._reload()
 
     def revoke(self, fake: str, token: str) -> None:
