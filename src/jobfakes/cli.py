@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from dataclasses import replace
@@ -98,7 +100,9 @@ def serve(
 ) -> None:
     """Serve FAKES (default: all) on one port, with the control plane under /__admin/."""
     if workers > 1 and db is None:  # workers share one world through a file
-        db = os.path.join(tempfile.mkdtemp(prefix="jobfakes-"), "world.sqlite")
+        folder = tempfile.mkdtemp(prefix="jobfakes-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        db = os.path.join(folder, "world.sqlite")
     config = _config(seed, ads, now, clock, db, fakes, secrets)
     from jobfakes.core.app import create_app, runtime
 
