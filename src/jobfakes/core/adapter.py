@@ -12,6 +12,8 @@ from requests.structures import CaseInsensitiveDict
 from urllib3 import HTTPResponse
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
+from jobfakes.core.fastpath import drain
+
 
 class WSGIAdapter(BaseAdapter):
     """Mount on a `requests.Session` for a base URL: `session.mount(url, WSGIAdapter(app))`."""
@@ -44,12 +46,7 @@ class WSGIAdapter(BaseAdapter):
         finally:
             builder.close()
         app_iter, status, headers = run_wsgi_app(self.app, environ)
-        try:
-            content = b"".join(app_iter)
-        finally:
-            close = getattr(app_iter, "close", None)
-            if close:
-                close()
+        content = drain(app_iter)
         response = requests.Response()
         response.status_code = int(status.split(" ", 1)[0])
         response.reason = status.split(" ", 1)[1] if " " in status else ""

@@ -33,6 +33,16 @@ _KEY_HEADERS = (
 NEVER = 2**62
 
 
+def drain(app_iter: Iterable[bytes]) -> bytes:
+    """The whole body of a WSGI answer, closing its iterable as WSGI requires."""
+    try:
+        return b"".join(app_iter)
+    finally:
+        close = getattr(app_iter, "close", None)
+        if close:
+            close()
+
+
 def cacheable(until: int = NEVER) -> None:
     """Let the current request's answer be replayed until the world time `until`."""
     request.environ[_MARK] = until
@@ -97,12 +107,7 @@ class FastPath:
         until = environ.get(_MARK)
         if until is None:
             return chunks
-        try:
-            body = b"".join(chunks)
-        finally:
-            close = getattr(chunks, "close", None)
-            if close:
-                close()
+        body = drain(chunks)
         with self._lock:
             if version == self._version == self.state.world.version:
                 if len(self._entries) >= self.size:
