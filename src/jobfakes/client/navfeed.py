@@ -42,10 +42,11 @@ class FeedCursor:
 class NavFeedClient:
     """Client of `/api/v1/feed` and `/api/v1/feedentry`.
 
-    Example:
-        >>> client = NavFeedClient("https://pam-stilling-feed.nav.no", token)  # doctest: +SKIP
-        >>> for line in client.lines():  # doctest: +SKIP
-        ...     print(line["id"], line["_feed_entry"]["status"])
+    Example (against the real service)::
+
+        client = NavFeedClient("https://pam-stilling-feed.nav.no", token)
+        for line in client.lines():
+            print(line["id"], line["_feed_entry"]["status"])
     """
 
     def __init__(

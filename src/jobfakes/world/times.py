@@ -52,16 +52,26 @@ def _trimmed_fraction(micro: int) -> str:
     return f".{micro:06d}".rstrip("0") if micro else ""
 
 
+def _offset(moment: datetime, colon: str) -> str:
+    seconds = int(moment.utcoffset().total_seconds())  # type: ignore[union-attr]
+    sign, seconds = ("-", -seconds) if seconds < 0 else ("+", seconds)
+    return f"{sign}{seconds // 3600:02d}{colon}{seconds % 3600 // 60:02d}"
+
+
 def iso_java(us: int, tz: ZoneInfo = OSLO) -> str:
     """Java's ISO_OFFSET_DATE_TIME: seconds always, fraction without trailing zeros.
 
     >>> iso_java(1_717_192_800_500_000)
     '2024-06-01T00:00:00.5+02:00'
+    >>> iso_java(1_704_067_200_000_000, ZoneInfo("UTC"))
+    '2024-01-01T00:00:00Z'
     """
-    moment = to_datetime(us, tz)
-    offset = moment.strftime("%z")
-    offset = "Z" if offset == "+0000" else f"{offset[:3]}:{offset[3:]}"
-    return moment.strftime("%Y-%m-%dT%H:%M:%S") + _trimmed_fraction(moment.microsecond) + offset
+    m = to_datetime(us, tz)
+    offset = _offset(m, ":")
+    return (
+        f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}"
+        f"{_trimmed_fraction(m.microsecond)}{'Z' if offset == '+00:00' else offset}"
+    )
 
 
 def iso_utc(us: int) -> str:
@@ -70,9 +80,13 @@ def iso_utc(us: int) -> str:
 
 
 def rfc1123_java(us: int, tz: ZoneInfo = OSLO) -> str:
-    """Java's RFC_1123_DATE_TIME: 'Sat, 1 Jun 2024 00:00:00 +0200' (day not padded)."""
+    """Java's RFC_1123_DATE_TIME: 'Sat, 1 Jun 2024 00:00:00 +0200' (day not padded).
+
+    >>> rfc1123_java(1_704_067_200_000_000)
+    'Mon, 1 Jan 2024 01:00:00 +0100'
+    """
     moment = to_datetime(us, tz)
-    offset = moment.strftime("%z")
+    offset = _offset(moment, "")
     zone = "GMT" if offset == "+0000" else offset
     return (
         f"{_DAYS[moment.weekday()]}, {moment.day} {_MONTHS[moment.month - 1]} {moment.year} "
