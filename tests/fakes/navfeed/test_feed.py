@@ -220,3 +220,35 @@ def test_expired_ads_keep_their_title(navfeed_inprocess):
     assert last["_feed_entry"]["status"] == "INACTIVE"
     assert last["title"] not in ("...", "?")
     assert last["_feed_entry"]["businessName"] != ""
+
+
+def test_tail_page_hides_a_single_new_event_behind_its_etag(navfeed_inprocess):
+    """Upstream quirk (docs/fidelity.md): on a tail page [F, d] one new event keeps ETag d."""
+    fake = navfeed_inprocess
+    ads = fake.admin.ads("ACTIVE")
+    tail = walk(fake.session, fake.base_url)[-1]
+    url = fake.url(tail["feed_url"])
+    if len(tail["items"]) == 1:
+        fake.admin.update_ad(ads[0]["uuid"], title="Gjør halen to linjer lang")
+    page = fake.session.get(url)
+    assert len(page.json()["items"]) == 2 and page.json()["next_id"] is None
+    etag = page.headers["ETag"]
+    fake.admin.update_ad(ads[1]["uuid"], title="Én ny hendelse")
+    hidden = fake.session.get(url, headers={"If-None-Match": etag})
+    assert hidden.status_code == 304  # although next_id now points onwards
+    assert fake.session.get(url).json()["next_id"] == etag
+    fake.admin.update_ad(ads[2]["uuid"], title="Enda en hendelse")
+    seen = fake.session.get(url, headers={"If-None-Match": etag})
+    assert seen.status_code == 200 and seen.headers["ETag"] != etag
+
+
+def test_service_level_304_has_no_headers(navfeed_inprocess):
+    """With If-Modified-Since after every event the page shrinks to its first line F; when
+    If-None-Match names F and F is older, the service itself answers a bare 304."""
+    fake = navfeed_inprocess
+    page_id = fake.session.get(fake.url("/api/v1/feed"), params={"pageSize": 10}).json()["id"]
+    response = fake.session.get(fake.url(f"/api/v1/feed/{page_id}"), params={"pageSize": 10},
+                                headers={"If-None-Match": page_id,
+                                         "If-Modified-Since": "Fri, 1 Jan 2100 00:00:00 GMT"})
+    assert response.status_code == 304
+    assert "ETag" not in response.headers and "Last-Modified" not in response.headers
