@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
 
+import orjson
 import requests
 
 from jobfakes.client._http import check, retrying_session
@@ -112,7 +113,7 @@ class NavFeedClient:
                 return
             if response.status_code == 404 and cursor.page_id is None:
                 return  # an empty feed, or nothing after `since`
-            page = check(response).json()
+            page = orjson.loads(check(response).content)
             lines = page["items"][cursor.skip :]
             etag = response.headers["ETag"]
             cursor = FeedCursor(etag, 1, etag)
@@ -130,7 +131,9 @@ class NavFeedClient:
     def entry(self, ad_uuid: str) -> dict[str, Any] | None:
         """The newest state of one ad, or None when the feed does not know it."""
         try:
-            data: dict[str, Any] = check(self._get(f"/api/v1/feedentry/{ad_uuid}")).json()
+            data: dict[str, Any] = orjson.loads(
+                check(self._get(f"/api/v1/feedentry/{ad_uuid}")).content
+            )
         except NotFound:
             return None
         return data

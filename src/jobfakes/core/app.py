@@ -15,7 +15,6 @@ from jobfakes.core.config import Config
 from jobfakes.core.fastpath import FastPath
 from jobfakes.core.journal import Journal
 from jobfakes.core.registry import FakeSpec
-from jobfakes.world.times import iso_utc
 from jobfakes.world.world import World
 
 log = logging.getLogger("jobfakes")
@@ -67,21 +66,20 @@ def create_app(config: Config | None = None, world: World | None = None) -> Flas
 
 
 def _before() -> None:
-    runtime().world.sync()
+    if not request.environ.get("jobfakes.synced"):  # the fast path has synced GETs already
+        runtime().world.sync()
 
 
 def _after(response: Response) -> Response:
     if not request.path.startswith("/__admin/"):
         state = runtime()
         state.journal.record(
-            {
-                "time": iso_utc(state.world.now()),
-                "method": request.method,
-                "path": request.path,
-                "query": request.query_string.decode("latin-1"),
-                "status": response.status_code,
-                "fake": request.environ.get("jobfakes.fake"),
-            }
+            state.world.now(),
+            request.method,
+            request.path,
+            request.query_string.decode("latin-1"),
+            response.status_code,
+            request.environ.get("jobfakes.fake"),
         )
     return response
 

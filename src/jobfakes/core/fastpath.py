@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from flask import request
 
-from jobfakes.world.times import iso_utc
-
 if TYPE_CHECKING:
     from jobfakes.core.app import Runtime
 
@@ -64,6 +62,7 @@ class FastPath:
             return self.app(environ, start_response)
         world = self.state.world
         world.sync()
+        environ["jobfakes.synced"] = True
         version, now = world.version, world.now()
         key = tuple(environ.get(name) for name in _KEY_HEADERS)
         with self._lock:
@@ -73,14 +72,12 @@ class FastPath:
         if hit is not None and now < hit[0]:
             _, status, headers, body, fake = hit
             self.state.journal.record(
-                {
-                    "time": iso_utc(now),
-                    "method": "GET",
-                    "path": environ.get("PATH_INFO"),
-                    "query": environ.get("QUERY_STRING", ""),
-                    "status": int(status[:3]),
-                    "fake": fake,
-                }
+                now,
+                "GET",
+                environ.get("PATH_INFO", ""),
+                environ.get("QUERY_STRING", ""),
+                int(status[:3]),
+                fake,
             )
             start_response(status, headers)
             return [body]
