@@ -25,9 +25,7 @@ print(json.dumps({"ads": int(sys.argv[1]), "events": events, "seconds": seconds,
 
 def main() -> None:
     sizes = [int(s) for s in sys.argv[1:]] or [5_000, 50_000, 200_000]
-    print(
-        "| ads | events | seconds (imports included) | peak memory (MB) | largest worker (MB) |"
-    )
+    print("| ads | events | seconds (imports included) | peak memory (MB) | largest worker (MB) |")
     print("|---:|---:|---:|---:|---:|")
     for size in sizes:
         out = subprocess.run(
