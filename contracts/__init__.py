@@ -6,12 +6,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 
 @cache
 def load(filename: str) -> dict[str, Any]:
     """The parsed contract (cached per process)."""
+    import yaml  # on first use: keeps server start-up fast
+
     text = resources.files(__name__).joinpath(filename).read_text(encoding="utf-8")
     result: dict[str, Any] = yaml.safe_load(text)
     return result

@@ -104,9 +104,12 @@ def serve(
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
         db = os.path.join(folder, "world.sqlite")
     config = _config(seed, ads, now, clock, db, fakes, secrets)
-    from jobfakes.core.app import create_app, runtime
+    from jobfakes.world.world import begin_world
 
-    app = create_app(config)
+    finish_world = begin_world(config.world())
+    from jobfakes.core.app import create_app, runtime  # loads Flask while the world builds
+
+    app = create_app(config, finish_world())
     with app.app_context():
         state = runtime()
         base = f"http://{host}:{port}"

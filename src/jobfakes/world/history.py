@@ -44,7 +44,8 @@ def chunk_rows(generator: Generator, start: int, slot: int, chunk: int) -> SlotR
 
 
 def history(generator: Generator, start: int) -> Iterator[SlotRows]:
-    """Rows of every chunk of every history slot, in order."""
+    """Rows of every chunk of every history slot, in order. A big history starts building in
+    worker processes at once, so the caller may do other work before it reads the rows."""
     jobs = [
         (start, slot, chunk)
         for slot in range(generator.history_slots)
@@ -54,17 +55,25 @@ def history(generator: Generator, start: int) -> Iterator[SlotRows]:
     if (
         generator.ads < PARALLEL_FROM
         or workers < 2
-        or "fork" not in (multiprocessing.get_all_start_methods())
+        or "fork" not in multiprocessing.get_all_start_methods()
     ):
-        for job in jobs:
-            yield chunk_rows(generator, *job)
-        return
+        return (chunk_rows(generator, *job) for job in jobs)
     generator.employers, generator.people  # noqa: B018 - build the pools once, before forking
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_adopt, initargs=(generator,)
-    ) as pool:
-        yield from pool.map(_worker_chunk, jobs, chunksize=max(1, len(jobs) // (8 * workers)))
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_adopt,
+        initargs=(generator,),
+    )
+    rows = pool.map(_worker_chunk, jobs, chunksize=max(1, len(jobs) // (8 * workers)))
+    return _then_shut_down(pool, rows)
+
+
+def _then_shut_down(pool: ProcessPoolExecutor, rows: Iterator[SlotRows]) -> Iterator[SlotRows]:
+    try:
+        yield from rows
+    finally:
+        pool.shutdown()
 
 
 def _adopt(generator: Generator) -> None:

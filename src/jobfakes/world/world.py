@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +13,7 @@ import orjson
 
 from jobfakes.world.clock import Clock, ClockMode
 from jobfakes.world.generate import Generator, Planned, make_uuid
-from jobfakes.world.history import EventTuple, history
+from jobfakes.world.history import EventTuple, SlotRows, history
 from jobfakes.world.model import (
     MUTABLE_FIELDS,
     PRIVACIES,
@@ -46,13 +46,32 @@ class WorldConfig:
 DEFAULT_START = 1_764_576_000_000_000  # 2025-12-01T08:00:00Z
 
 
+def begin_world(config: WorldConfig) -> Callable[[], World]:
+    """Set a new in-memory world building (in worker processes when it is big) and return the
+    call that finishes it, so that the caller can do other work, such as loading its web
+    stack, meanwhile. A file world may already exist, and is left to `World` to decide."""
+    if config.db is not None:
+        return lambda: World(config)
+    start = config.start or DEFAULT_START
+    generator = Generator(config.seed, config.ads, start)
+    rows = history(generator, start)
+    return lambda: World(config, generator, rows)
+
+
 class World:
     """The ground truth every NAV fake reads. Thread-safe; state lives in its SQLite store."""
 
-    def __init__(self, config: WorldConfig):
+    def __init__(
+        self,
+        config: WorldConfig,
+        generator: Generator | None = None,
+        rows: Iterator[SlotRows] | None = None,
+    ):
+        """Build the world of `config`, or take the generator and the history rows that
+        `begin_world` has already set going."""
         self.config = config
         self.start = config.start or DEFAULT_START
-        self.generator = Generator(config.seed, config.ads, self.start)
+        self.generator = generator or Generator(config.seed, config.ads, self.start)
         self.store = Store(config.db)
         self.clock = Clock(self.start, config.clock)
         self.version = 0  # bumped by every change this process makes or sees
@@ -64,17 +83,17 @@ class World:
         self._admin_count = 0
         identity = f"{config.seed}|{config.ads}|{self.start}"
         if self.store.meta("identity") != identity:
-            self._build(identity)
+            self._build(identity, rows)
         self._reload()
 
     # ---- building -------------------------------------------------------------------------
-    def _build(self, identity: str) -> None:
+    def _build(self, identity: str, rows: Iterator[SlotRows] | None = None) -> None:
         gen, store = self.generator, self.store
         with self._transaction(snapshot=False):
             for table in ("ads", "events", "pending", "meta", "revoked"):
                 store.conn.execute(f"DELETE FROM {table}")
             events: list[EventTuple] = []
-            for ad_rows, slot_events, pending_rows in history(gen, self.start):
+            for ad_rows, slot_events, pending_rows in rows or history(gen, self.start):
                 store.put_ads(ad_rows)
                 store.add_pending(pending_rows)
                 events.extend(slot_events)
