@@ -87,9 +87,17 @@ class Generator:
 
     def __init__(self, seed: int, ads: int, start: int, vocab: NavVocabulary | None = None):
         self.seed, self.ads, self.start = seed, ads, start
-        self.vocab = vocab or nav_vocabulary()
+        self._vocab = vocab
         self.history_slots = max(1, -(-ads // ADS_PER_DAY))
         self.origin = start - self.history_slots * DAY
+
+    @property
+    def vocab(self) -> NavVocabulary:
+        """Loaded on first use: a world loaded from its image may never need it (Faker's
+        locale lists take a tenth of a second to import)."""
+        if self._vocab is None:
+            self._vocab = nav_vocabulary()
+        return self._vocab
 
     # ---- the timeline -------------------------------------------------------------------
     def slot_of(self, instant: int) -> int:

@@ -163,6 +163,17 @@ class Store:
         self.conn.execute("INSERT OR IGNORE INTO revoked VALUES (?, ?)", (fake, token))
 
     # ---- snapshots ----------------------------------------------------------------------
+    def load(self, image: bytes) -> None:
+        """Replace the whole database with a serialized one (`sqlite3.Connection.serialize`)."""
+        if self.path == ":memory:":
+            self.conn.deserialize(image)
+            self.conn.execute("PRAGMA journal_mode=MEMORY")
+            return
+        source = sqlite3.connect(":memory:")
+        source.deserialize(image)
+        source.backup(self.conn)
+        source.close()
+
     def snapshot(self) -> sqlite3.Connection:
         """A copy of the whole database in memory, to return to with `restore`."""
         copy = sqlite3.connect(":memory:", check_same_thread=False)

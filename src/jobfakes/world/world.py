@@ -7,13 +7,13 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from jobfakes.world.clock import Clock, ClockMode
 from jobfakes.world.generate import Generator, Planned, make_uuid
-from jobfakes.world.history import EventTuple, SlotRows, history
+from jobfakes.world.image import embedded
 from jobfakes.world.model import (
     MUTABLE_FIELDS,
     PRIVACIES,
@@ -25,6 +25,9 @@ from jobfakes.world.model import (
 from jobfakes.world.steps import ad_row, apply_step, pending_row
 from jobfakes.world.store import Store
 from jobfakes.world.times import DAY
+
+if TYPE_CHECKING:
+    from jobfakes.world.history import EventTuple, SlotRows
 
 _BATCH = 2000
 SNAPSHOT_LIMIT = 20_000  # ads: bigger worlds are rebuilt on reset instead of kept twice
@@ -50,9 +53,14 @@ def begin_world(config: WorldConfig) -> Callable[[], World]:
     """Set a new in-memory world building (in worker processes when it is big) and return the
     call that finishes it, so that the caller can do other work, such as loading its web
     stack, meanwhile. A file world may already exist, and is left to `World` to decide."""
+    start = config.start or DEFAULT_START
+    image = embedded(config.seed, config.ads, start, DEFAULT_START)
+    if image is not None:
+        return lambda: World(config, image=image.result())
     if config.db is not None:
         return lambda: World(config)
-    start = config.start or DEFAULT_START
+    from jobfakes.world.history import history  # process pools: only when generating
+
     generator = Generator(config.seed, config.ads, start)
     rows = history(generator, start)
     return lambda: World(config, generator, rows)
@@ -66,9 +74,11 @@ class World:
         config: WorldConfig,
         generator: Generator | None = None,
         rows: Iterator[SlotRows] | None = None,
+        image: bytes | None = None,
+        use_image: bool = True,
     ):
         """Build the world of `config`, or take the generator and the history rows that
-        `begin_world` has already set going."""
+        `begin_world` has already set going, or the embedded default world's `image`."""
         self.config = config
         self.start = config.start or DEFAULT_START
         self.generator = generator or Generator(config.seed, config.ads, self.start)
@@ -81,13 +91,30 @@ class World:
         self._data_version = -1
         self._next_due: int | None = None
         self._admin_count = 0
-        identity = f"{config.seed}|{config.ads}|{self.start}"
-        if self.store.meta("identity") != identity:
-            self._build(identity, rows)
+        self._use_image = use_image
+        if self.store.meta("identity") != self._identity():
+            self._build(rows, image)
         self._reload()
 
     # ---- building -------------------------------------------------------------------------
-    def _build(self, identity: str, rows: Iterator[SlotRows] | None = None) -> None:
+    def _identity(self) -> str:
+        return f"{self.config.seed}|{self.config.ads}|{self.start}"
+
+    def _build(self, rows: Iterator[SlotRows] | None = None, image: bytes | None = None) -> None:
+        if rows is None and image is None and self._use_image:
+            pending = embedded(self.config.seed, self.config.ads, self.start, DEFAULT_START)
+            image = None if pending is None else pending.result()
+        if image is None:
+            self._generate(rows)
+            return
+        with self._lock:
+            self.store.load(image)
+        with self._transaction(snapshot=False):
+            self.store.set_meta("clock", Clock(self.start, self.config.clock).as_state())
+
+    def _generate(self, rows: Iterator[SlotRows] | None) -> None:
+        from jobfakes.world.history import history
+
         gen, store = self.generator, self.store
         with self._transaction(snapshot=False):
             for table in ("ads", "events", "pending", "meta", "revoked"):
@@ -102,7 +129,7 @@ class World:
             store.set_meta("generated_through", str(gen.history_slots - 1))
             store.set_meta("clock", Clock(self.start, self.config.clock).as_state())
             store.set_meta("admin_count", "0")
-            store.set_meta("identity", identity)
+            store.set_meta("identity", self._identity())
 
     def _apply(self, steps: list[Planned], docs: dict[str, Ad], store: Store) -> None:
         """Apply steps in order: update ads, append one feed event per step that took effect."""
@@ -198,7 +225,7 @@ class World:
             if self._pristine is not None:
                 self.store.restore(self._pristine)
             elif self._dirty or self.store.path != ":memory:":  # other workers share a file
-                self._build(f"{self.config.seed}|{self.config.ads}|{self.start}")
+                self._build()
             self.store.set_meta("clock", Clock(self.start, self.config.clock).as_state())
             self._dirty = False
             self._reload()

@@ -247,8 +247,10 @@ def test_service_level_304_has_no_headers(navfeed_inprocess):
     If-None-Match names F and F is older, the service itself answers a bare 304."""
     fake = navfeed_inprocess
     page_id = fake.session.get(fake.url("/api/v1/feed"), params={"pageSize": 10}).json()["id"]
-    response = fake.session.get(fake.url(f"/api/v1/feed/{page_id}"), params={"pageSize": 10},
-                                headers={"If-None-Match": page_id,
-                                         "If-Modified-Since": "Fri, 1 Jan 2100 00:00:00 GMT"})
+    response = fake.session.get(
+        fake.url(f"/api/v1/feed/{page_id}"),
+        params={"pageSize": 10},
+        headers={"If-None-Match": page_id, "If-Modified-Since": "Fri, 1 Jan 2100 00:00:00 GMT"},
+    )
     assert response.status_code == 304
     assert "ETag" not in response.headers and "Last-Modified" not in response.headers

@@ -93,15 +93,18 @@ def _shared_session():
 
 
 @settings(max_examples=150, deadline=None)
-@given(page_size=st.text(max_size=30), since=st.text(max_size=40),
-       page_id=st.text(min_size=1, max_size=50).filter(lambda s: "/" not in s and "?" not in s
-                                                       and "#" not in s))
+@given(
+    page_size=st.text(max_size=30),
+    since=st.text(max_size=40),
+    page_id=st.text(min_size=1, max_size=50).filter(
+        lambda s: "/" not in s and "?" not in s and "#" not in s
+    ),
+)
 def test_any_input_gets_an_answer_never_a_server_error(page_size, since, page_id):
     session = _shared_session()
     headers = {}
     if since.isprintable() and since.isascii() and since.strip() == since:
         headers["If-Modified-Since"] = since
     for path in ("/api/v1/feed", f"/api/v1/feed/{page_id}", f"/api/v1/feedentry/{page_id}"):
-        response = session.get(f"{BASE}{path}", params={"pageSize": page_size},
-                               headers=headers)
+        response = session.get(f"{BASE}{path}", params={"pageSize": page_size}, headers=headers)
         assert response.status_code in (200, 304, 400, 404), (path, response.text)
