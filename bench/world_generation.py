@@ -9,11 +9,13 @@ import json
 import subprocess
 import sys
 
+from _common import machine_speed
+
 CHILD = """
 import json, resource, sys, time
 start = time.perf_counter()
 from jobfakes.world.world import World, WorldConfig
-world = World(WorldConfig(ads=int(sys.argv[1])))
+world = World(WorldConfig(ads=int(sys.argv[1])), use_image=False)  # generate, always
 seconds = time.perf_counter() - start
 events = world.store.conn.execute("SELECT count(*) FROM events").fetchone()[0]
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -24,6 +26,7 @@ print(json.dumps({"ads": int(sys.argv[1]), "events": events, "seconds": seconds,
 
 
 def main() -> None:
+    print(machine_speed())
     sizes = [int(s) for s in sys.argv[1:]] or [5_000, 50_000, 200_000]
     print("| ads | events | seconds (imports included) | peak memory (MB) | largest worker (MB) |")
     print("|---:|---:|---:|---:|---:|")

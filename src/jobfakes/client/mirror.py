@@ -12,6 +12,8 @@ import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import orjson
+
 from jobfakes.client.navfeed import FeedCursor, NavFeedClient
 
 _SCHEMA = """
@@ -78,6 +80,6 @@ class Mirror:
                 title,
                 business,
                 meta["sistEndret"],
-                json.dumps(content, ensure_ascii=False) if content else None,
+                orjson.dumps(content).decode() if content else None,
             ),
         )
