@@ -24,22 +24,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def machine_speed() -> str:
-    """A line to print with every figure: these scripts ran on machines of one kind whose
-    speed still varied about twofold, so a figure is read next to this pure-Python yardstick
-    measured with it."""
-
-    def loop() -> float:
-        start = time.perf_counter()
-        total = 0
-        for i in range(10_000_000):
-            total += i
-        return time.perf_counter() - start
-
-    best = min(loop() for _ in range(3))
-    return f"machine: {os.cpu_count()} cores; 10^7 Python additions take {best:.2f} s (best of 3)"
-
-
 def wait_for(url: str, headers: dict[str, str] | None = None, timeout: float = 120) -> float:
     """Seconds until `url` answers 200."""
     start = time.perf_counter()

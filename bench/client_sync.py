@@ -12,7 +12,7 @@ import sys
 import time
 
 import requests
-from _common import machine_speed, served
+from _common import served
 
 from jobfakes.client import Mirror, NavFeedClient
 from jobfakes.core.adapter import WSGIAdapter
@@ -28,7 +28,6 @@ def timed_sync(client: NavFeedClient, workers: int) -> tuple[float, int]:
 
 
 def main() -> None:
-    print(machine_speed())
     ads = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
     print("| transport | entry threads | ads | seconds | ads/s |")
     print("|---|---:|---:|---:|---:|")

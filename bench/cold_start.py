@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-from _common import BIN, free_port, machine_speed, wait_for
+from _common import BIN, free_port, wait_for
 
 
 def once(seed: str) -> float:
@@ -48,7 +48,6 @@ def once(seed: str) -> float:
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    print(machine_speed())
     for seed, world in (("1", "embedded default world"), ("2", "generated world")):
         times = sorted(once(seed) for _ in range(runs))
         print(

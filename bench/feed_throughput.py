@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import requests
-from _common import ensure_debian, free_port, machine_speed, served, wait_for, wrk
+from _common import ensure_debian, free_port, served, wait_for, wrk
 
 NGINX_CONF = """
 worker_processes 2;
@@ -37,7 +37,6 @@ http {{
 
 
 def main() -> None:
-    print(machine_speed())
     seconds = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     ensure_debian("nginx", "wrk")
     with (

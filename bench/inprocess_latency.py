@@ -10,7 +10,6 @@ import sys
 import time
 
 import requests
-from _common import machine_speed
 
 from jobfakes.core.adapter import WSGIAdapter
 from jobfakes.core.app import create_app
@@ -18,7 +17,6 @@ from jobfakes.core.config import Config
 
 
 def main() -> None:
-    print(machine_speed())
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
     app = create_app(Config(ads=5000))
     session = requests.Session()

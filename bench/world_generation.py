@@ -9,8 +9,6 @@ import json
 import subprocess
 import sys
 
-from _common import machine_speed
-
 CHILD = """
 import json, resource, sys, time
 start = time.perf_counter()
@@ -26,7 +24,6 @@ print(json.dumps({"ads": int(sys.argv[1]), "events": events, "seconds": seconds,
 
 
 def main() -> None:
-    print(machine_speed())
     sizes = [int(s) for s in sys.argv[1:]] or [5_000, 50_000, 200_000]
     print("| ads | events | seconds (imports included) | peak memory (MB) | largest worker (MB) |")
     print("|---:|---:|---:|---:|---:|")
