@@ -27,7 +27,7 @@ from jobfakes.world.store import Store
 from jobfakes.world.times import DAY
 
 if TYPE_CHECKING:
-    from jobfakes.world.history import EventTuple, SlotRows
+    from jobfakes.world.history import SlotRows
 
 _BATCH = 2000
 SNAPSHOT_LIMIT = 20_000  # ads: bigger worlds are rebuilt on reset instead of kept twice
@@ -119,13 +119,12 @@ class World:
         with self._transaction(snapshot=False):
             for table in ("ads", "events", "pending", "meta", "revoked"):
                 store.conn.execute(f"DELETE FROM {table}")
-            events: list[EventTuple] = []
+            store.begin_bulk()
             for ad_rows, slot_events, pending_rows in rows or history(gen, self.start):
                 store.put_ads(ad_rows)
                 store.add_pending(pending_rows)
-                events.extend(slot_events)
-            events.sort()  # the feed's order: by time, ties by plan order
-            store.add_events((e[2], e[3], e[0], *e[4:]) for e in events)
+                store.stage_events(slot_events)
+            store.end_bulk()
             store.set_meta("generated_through", str(gen.history_slots - 1))
             store.set_meta("clock", Clock(self.start, self.config.clock).as_state())
             store.set_meta("admin_count", "0")
