@@ -41,3 +41,11 @@ def walk(
         response = session.get(
             base + page["next_url"], params={"pageSize": page_size}, headers=headers
         )
+
+
+def first_page_status(fake: Any, authorization: str) -> int:
+    """The status of a one-line feed page asked for with this Authorization header."""
+    response = fake.session.get(
+        fake.url("/api/v1/feed"), params={"pageSize": 1}, headers={"Authorization": authorization}
+    )
+    return int(response.status_code)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import jwt
@@ -36,6 +38,27 @@ def _wait(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
     raise AssertionError(f"{url} did not come up")
 
 
+@contextlib.contextmanager
+def _serve(*args: str) -> Iterator[tuple[str, str, str]]:
+    """`jobfakes serve ARGS` on a free port: (base URL, first line printed, token)."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [BIN / "jobfakes", "serve", "--port", str(port), "--clock", "frozen", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        first = process.stdout.readline()
+        token = process.stdout.readline().split("token: ")[1].strip()
+        _wait(f"{base}/__admin/health", process)
+        yield base, first.strip(), token
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def test_token_command_prints_a_valid_token():
     result = CliRunner().invoke(
         main, ["token", "navfeed", "--sub", "me@example.com", "--expires", "2030-01-01T00:00:00Z"]
@@ -63,66 +86,18 @@ def test_serve_rejects_unknown_fake():
 
 
 def test_serve_prints_url_and_token_and_serves(tmp_path):
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            BIN / "jobfakes",
-            "serve",
-            "--port",
-            str(port),
-            "--ads",
-            "300",
-            "--clock",
-            "frozen",
-            "--db",
-            str(tmp_path / "world.sqlite"),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        first = process.stdout.readline()
-        assert first.strip() == f"jobfakes serving navfeed at http://127.0.0.1:{port}"
-        token = process.stdout.readline().split("token: ")[1].strip()
-        _wait(f"http://127.0.0.1:{port}/__admin/health", process)
+    with _serve("--ads", "300", "--db", str(tmp_path / "world.sqlite")) as (base, first, token):
+        assert first == f"jobfakes serving navfeed at {base}"
         response = requests.get(
-            f"http://127.0.0.1:{port}/api/v1/feed?pageSize=3",
+            f"{base}/api/v1/feed?pageSize=3",
             headers={"Authorization": f"Bearer {token}"},
             timeout=10,
         )
         assert response.status_code == 200 and len(response.json()["items"]) == 3
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_two_gunicorn_workers_share_one_world():
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            BIN / "jobfakes",
-            "serve",
-            "--port",
-            str(port),
-            "--ads",
-            "200",
-            "--clock",
-            "frozen",
-            "--workers",
-            "2",
-            "--threads",
-            "1",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        process.stdout.readline()
-        token = process.stdout.readline().split("token: ")[1].strip()
-        _wait(f"{base}/__admin/health", process)
+    with _serve("--ads", "200", "--workers", "2", "--threads", "1") as (base, _, token):
         requests.post(f"{base}/__admin/clock", json={"advance": "P1D"}, timeout=30)
         counts = set()
         for _ in range(10):  # new connections land on either worker
@@ -133,9 +108,6 @@ def test_two_gunicorn_workers_share_one_world():
             f"{base}/api/v1/feed?last", timeout=10, headers={"Authorization": f"Bearer {token}"}
         )
         assert feed.status_code == 200
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_gunicorn_wsgi_app_reads_environment():
