@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from jobfakes.core.config import Config
 from jobfakes.world import world as world_module
-from jobfakes.world.image import embedded, image_path
+from jobfakes.world.image import image_path
+from jobfakes.world.world import embedded
 from tests.conftest import BASE, inprocess, walk
 
 
@@ -22,10 +23,10 @@ def _story(config: Config) -> list[bytes]:
 def test_embedded_image_equals_a_fresh_build(monkeypatch):
     assert image_path().exists()
     used = []
-    monkeypatch.setattr(world_module, "embedded", lambda *a: used.append(embedded(*a)) or used[-1])
+    monkeypatch.setattr(world_module, "embedded", lambda c: used.append(embedded(c)) or used[-1])
     loaded = _story(Config())
     assert used and used[0] is not None  # the default world came from the image
-    monkeypatch.setattr(world_module, "embedded", lambda *args: None)
+    monkeypatch.setattr(world_module, "embedded", lambda config: None)
     built = _story(Config())
     assert loaded == built
     assert len(loaded[0]) > 100_000  # 5000 ads, not an empty world

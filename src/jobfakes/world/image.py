@@ -15,17 +15,16 @@ from importlib.resources import files
 from pathlib import Path
 
 IMAGE_NAME = "default_world.sqlite.xz"
-DEFAULT_IDENTITY = (1, 5000)  # seed, ads; at the default start instant
 
 
 def image_path() -> Path:
     return Path(str(files("jobfakes.world.data.nav") / IMAGE_NAME))
 
 
-def embedded(seed: int, ads: int, start: int, default_start: int) -> Future[bytes] | None:
+def decompressing() -> Future[bytes] | None:
     """The default world's database, decompressing in a thread (lzma lets go of the GIL), or
-    None when the inputs are not the defaults or the image is missing."""
-    if (seed, ads) != DEFAULT_IDENTITY or start != default_start or not image_path().exists():
+    None when the image is missing."""
+    if not image_path().exists():
         return None
     pool = ThreadPoolExecutor(1)
     future = pool.submit(lambda: lzma.decompress(image_path().read_bytes()))

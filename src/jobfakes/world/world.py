@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -13,7 +14,7 @@ import orjson
 
 from jobfakes.world.clock import Clock, ClockMode
 from jobfakes.world.generate import Generator, Planned, make_uuid
-from jobfakes.world.image import embedded
+from jobfakes.world.image import decompressing
 from jobfakes.world.model import (
     MUTABLE_FIELDS,
     PRIVACIES,
@@ -49,16 +50,29 @@ class WorldConfig:
 DEFAULT_START = 1_764_576_000_000_000  # 2025-12-01T08:00:00Z
 
 
+def embedded(config: WorldConfig) -> Future[bytes] | None:
+    """The shipped image of the default world, if `config` asks for that world."""
+    default = WorldConfig()
+    if (config.seed, config.ads, config.start or DEFAULT_START) != (
+        default.seed,
+        default.ads,
+        DEFAULT_START,
+    ):
+        return None
+    return decompressing()
+
+
 def begin_world(config: WorldConfig) -> Callable[[], World]:
     """Set a new in-memory world building (in worker processes when it is big) and return the
     call that finishes it, so that the caller can do other work, such as loading its web
-    stack, meanwhile. A file world may already exist, and is left to `World` to decide."""
-    start = config.start or DEFAULT_START
-    image = embedded(config.seed, config.ads, start, DEFAULT_START)
-    if image is not None:
-        return lambda: World(config, image=image.result())
+    stack, meanwhile. The default world is decompressed from its image instead. A file world
+    may already exist, and is left to `World` to decide."""
     if config.db is not None:
         return lambda: World(config)
+    start = config.start or DEFAULT_START
+    pending = embedded(config)
+    if pending is not None:
+        return lambda: World(config, image=pending.result())
     from jobfakes.world.history import history  # process pools: only when generating
 
     generator = Generator(config.seed, config.ads, start)
@@ -102,7 +116,7 @@ class World:
 
     def _build(self, rows: Iterator[SlotRows] | None = None, image: bytes | None = None) -> None:
         if rows is None and image is None and self._use_image:
-            pending = embedded(self.config.seed, self.config.ads, self.start, DEFAULT_START)
+            pending = embedded(self.config)
             image = None if pending is None else pending.result()
         if image is None:
             self._generate(rows)

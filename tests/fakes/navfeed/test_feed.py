@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
 import pytest
@@ -254,3 +255,14 @@ def test_service_level_304_has_no_headers(navfeed_inprocess):
     )
     assert response.status_code == 304
     assert "ETag" not in response.headers and "Last-Modified" not in response.headers
+
+
+@pytest.mark.jobfakes(ads=2600)  # a history built by worker processes, then two more days
+def test_feed_lines_follow_the_time_of_their_change(navfeed_inprocess):
+    fake = navfeed_inprocess
+    fake.admin.advance("P2D")
+    pages = walk(fake.session, fake.base_url, page_size=10_000)
+    lines = [line for page in pages for line in page["items"][1 if page is not pages[0] else 0 :]]
+    times = [datetime.fromisoformat(line["date_modified"]) for line in lines]
+    assert len(lines) > 2600 and times == sorted(times)
+    assert len({line["_feed_entry"]["sistEndret"] + line["id"] for line in lines}) == len(lines)
