@@ -24,6 +24,7 @@ def _config(
     db: str | None,
     fakes: tuple[str, ...],
     secrets: tuple[str, ...],
+    **settings: Any,
 ) -> Config:
     known = registry.names()
     for name in fakes:
@@ -45,6 +46,7 @@ def _config(
             db=db,
             fakes=fakes,
             secrets=tuple(pairs.items()) or Config.from_env().secrets,
+            **{k: v for k, v in settings.items() if v not in (None, ())},
         )
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
@@ -85,6 +87,18 @@ def main() -> None:
 @click.option("--db", default=None, help="SQLite file for the world (default: in memory).")
 @click.option("--workers", default=1, show_default=True, help="gunicorn worker processes.")
 @click.option("--threads", default=8, show_default=True, help="Threads per worker.")
+@click.option("--redis-url", default=None, help="Share rate-limit counts through Redis.")
+@click.option("--publicfeed-cap", type=int, default=None, help="Public feed hit cap [5000].")
+@click.option(
+    "--parsebot-key", "parsebot_keys", multiple=True, metavar="KEY:TIER",
+    help="parse.bot API key and tier: free, hobby, developer (repeatable).",
+)  # fmt: skip
+@click.option(
+    "--jobfeed-account", "jobfeed_accounts", multiple=True, metavar="USER:PASSWORD",
+    help="Jobfeed basic-auth account (repeatable).",
+)  # fmt: skip
+@click.option("--jobfeed-limits", default=None, help="Jobfeed rate per account, or 'none'.")
+@click.option("--jobs", type=int, default=None, help="Jobs in the Dutch (Jobfeed) world [5000].")
 def serve(
     fakes: tuple[str, ...],
     host: str,
@@ -97,13 +111,14 @@ def serve(
     db: str | None,
     workers: int,
     threads: int,
+    **settings: Any,
 ) -> None:
     """Serve FAKES (default: all) on one port, with the control plane under /__admin/."""
     if workers > 1 and db is None:  # workers share one world through a file
         folder = tempfile.mkdtemp(prefix="jobfakes-")
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
         db = os.path.join(folder, "world.sqlite")
-    config = _config(seed, ads, now, clock, db, fakes, secrets)
+    config = _config(seed, ads, now, clock, db, fakes, secrets, **settings)
     from jobfakes.world.world import begin_world
 
     finish_world = begin_world(config.world())
@@ -123,6 +138,9 @@ def serve(
                     kid=spec.default_subject,
                 )
                 click.echo(f"{spec.name} token: {token}")
+            if spec.banner:
+                for line in spec.banner(state.backends[spec.name]):
+                    click.echo(f"{spec.name} {line}")
     sys.stdout.flush()
     _run_gunicorn(app, f"{host}:{port}", workers, threads)
 

@@ -14,6 +14,7 @@ from jobfakes.core import registry
 from jobfakes.core.config import Config
 from jobfakes.core.fastpath import FastPath
 from jobfakes.core.journal import Journal
+from jobfakes.core.ratelimit import Limiter
 from jobfakes.core.registry import FakeSpec
 from jobfakes.world.world import World
 
@@ -22,13 +23,25 @@ log = logging.getLogger("jobfakes")
 
 @dataclass
 class Runtime:
-    """The state of one app: its world, journal and the backends of its fakes."""
+    """The state of one app: its world, journal, rate-limit counts and the backends of its
+    fakes. A backend may define `reset()`, which the control plane's reset calls."""
 
     config: Config
     world: World
     specs: list[FakeSpec]
     journal: Journal = field(default_factory=Journal)
     backends: dict[str, Any] = field(default_factory=dict)
+    limiter: Limiter = field(default_factory=Limiter)
+
+    def reset(self) -> None:
+        """Back to the start: the world, the journal, the counts and each backend's state."""
+        self.world.reset()
+        self.journal.clear()
+        self.limiter.reset()
+        for backend in self.backends.values():
+            reset = getattr(backend, "reset", None)
+            if reset is not None:
+                reset()
 
 
 def runtime() -> Runtime:
@@ -49,7 +62,12 @@ def create_app(config: Config | None = None, world: World | None = None) -> Flas
     specs = [registry.spec(name) for name in wanted]
     app = Flask("jobfakes")
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    state = Runtime(config=config, world=world or World(config.world()), specs=specs)
+    state = Runtime(
+        config=config,
+        world=world or World(config.world()),
+        specs=specs,
+        limiter=Limiter(config.redis_url),
+    )
     app.extensions["jobfakes"] = state
     for item in specs:
         state.backends[item.name] = item.backend(state)

@@ -23,6 +23,12 @@ class Config:
     fakes: tuple[str, ...] = ()  # empty = every registered fake
     # fake name -> signing secret; a mapping is accepted and kept as sorted pairs (hashable)
     secrets: tuple[tuple[str, str], ...] = ()
+    redis_url: str | None = None  # rate-limit counts shared by several processes
+    publicfeed_cap: int = 5000  # total hits the public feed reports and pages through
+    parsebot_keys: tuple[str, ...] = ()  # "KEY:TIER"; empty = one Developer key
+    jobfeed_accounts: tuple[str, ...] = ()  # "USER:PASSWORD"; empty = one account
+    jobfeed_limits: str | None = None  # e.g. "100/second"; "none" = unlimited
+    jobs: int = 5000  # jobs in the Dutch (Jobfeed) world
 
     def __post_init__(self) -> None:
         if isinstance(self.secrets, Mapping):
@@ -31,6 +37,10 @@ class Config:
             raise ValueError(f"clock must be 'frozen' or 'running', not {self.clock!r}")
         if self.ads < 1:
             raise ValueError("ads must be at least 1")
+        if self.jobs < 1:
+            raise ValueError("jobs must be at least 1")
+        if self.publicfeed_cap < 1:
+            raise ValueError("publicfeed_cap must be at least 1")
         if self.now is not None:
             parse_instant(self.now)
 
@@ -43,17 +53,17 @@ class Config:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:
-        """Read `JOBFAKES_SEED`, `_ADS`, `_NOW`, `_CLOCK`, `_DB`, `_FAKES` (comma list) and
-        `JOBFAKES_<FAKE>_SECRET`; keyword arguments win."""
+        """Read `JOBFAKES_<FIELD>` for each field (`JOBFAKES_SEED`, `_ADS`, `_PUBLICFEED_CAP`,
+        ...; tuples as comma lists) and `JOBFAKES_<FAKE>_SECRET`; keyword arguments win."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for item in fields(cls):
             raw = env.get(f"JOBFAKES_{item.name.upper()}")
             if raw is None or item.name == "secrets":
                 continue
-            if item.name in ("seed", "ads"):
+            if item.type == "int":
                 values[item.name] = int(raw)
-            elif item.name == "fakes":
+            elif item.type.startswith("tuple"):
                 values[item.name] = tuple(n.strip() for n in raw.split(",") if n.strip())
             else:
                 values[item.name] = raw

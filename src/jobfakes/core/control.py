@@ -37,8 +37,7 @@ def control_blueprint() -> Blueprint:
     @bp.post("/reset")
     def reset() -> Response:
         state = runtime()
-        state.world.reset()
-        state.journal.clear()
+        state.reset()
         return json_response({"status": "reset", "now": iso_utc(state.world.now())})
 
     @bp.get("/clock")

@@ -32,6 +32,7 @@ class FakeSpec:
     auth: JwtScheme | None = None
     error_body: Callable[[int, str], Response] | None = None  # (status, title) -> response
     default_subject: str = "jobfakes@example.com"
+    banner: Callable[[Any], list[str]] | None = None  # backend -> lines `serve` prints at start
 
 
 def names() -> list[str]:
