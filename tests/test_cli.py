@@ -31,9 +31,9 @@ def _wait(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
     while time.monotonic() < deadline:
         assert process.poll() is None, process.stdout.read() if process.stdout else ""
         try:
-            requests.get(url, timeout=1)
+            requests.get(url, timeout=5)  # the first answer may wait for the world to build
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.05)
     raise AssertionError(f"{url} did not come up")
 
