@@ -1,0 +1,228 @@
+"""Redaction on the way to disk: secrets and personal data never reach a cassette file.
+
+Rules, all configurable through `Redactor`'s fields:
+- headers whose values are secrets (Authorization, X-API-Key, cookies ...): value replaced;
+- query parameters that carry tokens or keys: value replaced;
+- credentials in a URL (`https://user:password@host`): replaced;
+- in bodies: the values of personal fields (contact name, e-mail, phone), anything that looks
+  like an e-mail address, a phone number or a JWT, and every secret value learned from the
+  headers and query above (an API that echoes a token in a body gives it away otherwise).
+Bodies are edited in place as text, so everything that is not redacted stays byte for byte.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+import orjson
+
+from jobfakes.recording.cassette import Interaction
+
+MASK = "REDACTED"
+
+SECRET_HEADERS = (
+    "authorization",
+    "proxy-authorization",
+    "x-api-key",
+    "api-key",
+    "x-auth-token",
+    "cookie",
+    "set-cookie",
+)
+SECRET_PARAMS = (
+    "token",
+    "access_token",
+    "id_token",
+    "refresh_token",
+    "api_key",
+    "apikey",
+    "key",
+    "secret",
+    "client_secret",
+    "password",
+    "passwd",
+    "signature",
+    "sig",
+    "auth",
+)
+# Keys of personal data in JSON bodies (NAV ads: contactList/contacts entries).
+PERSONAL_FIELDS = ("name", "email", "phone", "mobile", "telephone")
+PERSONAL_PARENTS = ("contactlist", "contacts", "contact", "contactpersons", "contact_persons")
+
+EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+# Phone numbers that cannot be anything else: international (+47 ..., 0047 ...) or Norwegian
+# groups of two (12 34 56 78). Plain digit runs are left alone (ids, dates, org numbers); the
+# personal fields above catch those in contact data.
+PHONE = (
+    r"(?<![\w.:+-])"
+    r"(?:(?:\+|00)\d{2,3} ?\d{2} ?\d{2} ?\d{2} ?\d{2}|\d{2} \d{2} \d{2} \d{2})"
+    r"(?![\w.:-])"
+)
+JWT = r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"
+
+
+@dataclass(frozen=True)
+class Redactor:
+    """What to redact; `Redactor()` is the default set, `Redactor(enabled=False)` keeps all."""
+
+    enabled: bool = True
+    headers: tuple[str, ...] = SECRET_HEADERS
+    params: tuple[str, ...] = SECRET_PARAMS
+    personal_fields: tuple[str, ...] = PERSONAL_FIELDS
+    personal_parents: tuple[str, ...] = PERSONAL_PARENTS
+    patterns: tuple[str, ...] = (EMAIL, PHONE, JWT)
+    secrets: tuple[str, ...] = ()  # literal values to scrub everywhere
+    drop_headers: tuple[str, ...] = ()  # response headers to leave out (e.g. Date)
+    mask: str = MASK
+
+    def with_rules(self, **changes: Any) -> Redactor:
+        return replace(self, **changes)
+
+    # --- requests (also used to normalise a live request before matching) -------------------
+
+    def uri(self, uri: str) -> str:
+        """The URI with credentials and secret query values masked (other bytes unchanged)."""
+        if not self.enabled:
+            return uri
+        parts = urlsplit(uri)
+        netloc = parts.netloc
+        if "@" in netloc:
+            netloc = f"{self.mask}@{netloc.rsplit('@', 1)[1]}"
+        query = parts.query
+        if query and any(self._secret_param(k) for k, _ in parse_qsl(query, True)):
+            pairs = [
+                (k, self.mask if self._secret_param(k) else v) for k, v in parse_qsl(query, True)
+            ]
+            query = urlencode(pairs, quote_via=quote, safe="*,[]():")
+        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+    def _secret_param(self, name: str) -> bool:
+        return name.lower() in {p.lower() for p in self.params}
+
+    def header_values(self, headers: dict[str, list[str]]) -> dict[str, list[str]]:
+        if not self.enabled:
+            return headers
+        secret = {h.lower() for h in self.headers}
+        return {
+            k: [self._mask_header(k, v) for v in vs] if k.lower() in secret else vs
+            for k, vs in headers.items()
+        }
+
+    def _mask_header(self, name: str, value: str) -> str:
+        scheme, _, credentials = value.partition(" ")
+        if name.lower() in ("authorization", "proxy-authorization") and credentials:
+            return f"{scheme} {self.mask}"  # keeps the scheme (Bearer, Basic) for readers
+        return self.mask
+
+    # --- whole interactions ------------------------------------------------------------------
+
+    def learned(self, item: Interaction) -> set[str]:
+        """Secret values this interaction carries in its headers, query and URL."""
+        found: set[str] = set(self.secrets)
+        secret = {h.lower() for h in self.headers}
+        for name, values in item.request_headers.items():
+            if name.lower() in secret:
+                for value in values:
+                    found.update(_secret_parts(value))
+        for name, value in parse_qsl(urlsplit(item.uri).query, True):
+            if self._secret_param(name) and value:
+                found.add(value)
+        parts = urlsplit(item.uri)
+        if parts.username:
+            found.add(parts.username)
+        if parts.password:
+            found.add(parts.password)
+        return {value for value in found if len(value) >= 4}
+
+    def apply(self, items: Iterable[Interaction]) -> list[Interaction]:
+        """Redacted copies of the interactions (secrets learned from any apply to all)."""
+        items = list(items)
+        if not self.enabled:
+            return items
+        secrets: set[str] = set()
+        for item in items:
+            secrets |= self.learned(item)
+        return [self.redact(item, secrets) for item in items]
+
+    def redact(self, item: Interaction, secrets: Iterable[str] = ()) -> Interaction:
+        """One redacted copy."""
+        if not self.enabled:
+            return item
+        secrets = sorted(set(secrets) | self.learned(item), key=len, reverse=True)
+        body = self.body(item.body, secrets)
+        headers = {k: vs for k, vs in item.headers.items() if k.lower() not in self._dropped()}
+        headers = self.header_values(headers)
+        if body != item.body:
+            headers = {
+                k: [str(len(body))] if k.lower() == "content-length" else vs
+                for k, vs in headers.items()
+            }
+        request_body = item.request_body
+        if request_body is not None:
+            request_body = self.body(request_body, secrets)
+        return replace(
+            item,
+            uri=self.uri(item.uri),
+            request_headers=self.header_values(item.request_headers),
+            request_body=request_body,
+            headers=headers,
+            body=body,
+        )
+
+    def _dropped(self) -> set[str]:
+        return {h.lower() for h in self.drop_headers}
+
+    def body(self, body: bytes, secrets: Iterable[str] = ()) -> bytes:
+        """A body with personal values, pattern matches and known secrets masked."""
+        if not self.enabled or not body:
+            return body
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return body  # binary (or compressed): no text to search
+        values = set(secrets)
+        if text[:1] in "[{":
+            with contextlib.suppress(orjson.JSONDecodeError):
+                values |= set(self._personal(orjson.loads(body)))
+        for value in sorted((v for v in values if v), key=len, reverse=True):
+            text = text.replace(value, self.mask)
+            encoded = orjson.dumps(value).decode()[1:-1]  # as it appears inside a JSON string
+            if encoded != value:
+                text = text.replace(encoded, self.mask)
+        for pattern in self.patterns:
+            text = re.sub(pattern, self.mask, text)
+        return text.encode("utf-8")
+
+    def _personal(self, data: Any, parent: str = "") -> Iterator[str]:
+        fields = {f.lower() for f in self.personal_fields}
+        parents = {p.lower() for p in self.personal_parents}
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if parent in parents and key.lower() in fields and isinstance(value, str):
+                    yield value
+                else:
+                    yield from self._personal(value, key.lower() if isinstance(key, str) else "")
+        elif isinstance(data, list):
+            for value in data:
+                yield from self._personal(value, parent)
+
+
+def _secret_parts(value: str) -> set[str]:
+    """A header value and, for `Scheme credentials`, the credentials and Basic's parts."""
+    parts = {value}
+    scheme, _, credentials = value.partition(" ")
+    if credentials:
+        parts.add(credentials)
+        if scheme.lower() == "basic":
+            try:
+                user, _, password = base64.b64decode(credentials).decode().partition(":")
+            except (ValueError, UnicodeDecodeError):
+                return parts
+            parts |= {user, password} - {""}
+    return parts
