@@ -351,7 +351,7 @@ def contract(
         except JobFakesError as error:
             raise click.ClickException(str(error)) from None
         mismatches, checked = checks.check_cassette(name, interactions)
-        counts = [(f"{i.method} {i.uri}", 1) for i in interactions]
+        counts = [(f"{i.method} {i.uri} -> {i.status}", 1) for i in interactions]
         summary = f"{name}: {checked} recorded responses of {cassette} checked"
     else:
         assert base_url is not None
@@ -361,7 +361,8 @@ def contract(
             f"{name}: {len(counts)} endpoints, {sum(n for _, n in counts)} requests to {base_url}"
         )
     if report:
-        checks.junit(report, name, mismatches, counts)
+        key = (lambda m: m.example) if cassette else (lambda m: m.endpoint)
+        checks.junit(report, name, mismatches, counts, key)
     for mismatch in mismatches:
         click.echo(mismatch.short())
     if mismatches:

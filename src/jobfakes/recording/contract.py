@@ -29,9 +29,13 @@ class Mismatch:
     detail: str
     example: str  # the request, as a curl command or as recorded
 
+    @property
+    def first_line(self) -> str:
+        lines = [line.strip() for line in self.detail.splitlines() if line.strip()]
+        return (lines[0] if lines else "")[:240]
+
     def short(self) -> str:
-        detail = " ".join(self.detail.split())[:300]
-        return f"{self.endpoint}: {self.check}: {detail}\n    example: {self.example}"
+        return f"{self.endpoint}: {self.check}: {self.first_line}\n    example: {self.example}"
 
 
 def contract_file(name: str) -> str:
@@ -113,7 +117,7 @@ def run_live(
             test = hypothesis_seed(seed)(test)
         try:
             test()
-        except Exception as error:  # a check failed or the server did not answer
+        except (Exception, BaseExceptionGroup) as error:  # a check failed, or no answer
             check, detail = _failure_text(error)
             example = _curl(seen[-1], base_url, headers) if seen else "(no request made)"
             mismatches.append(Mismatch(operation.label, check, detail, example))
@@ -210,7 +214,7 @@ def check_cassette(name: str, interactions: Iterable[Interaction]) -> tuple[list
         )
         try:
             case.validate_response(response, excluded_checks=excluded + _request_checks())
-        except Exception as error:
+        except (Exception, BaseExceptionGroup) as error:
             check, detail = _failure_text(error)
             mismatches.append(Mismatch(operation.label, check, detail, example))
     return mismatches, checked
@@ -249,11 +253,12 @@ def junit(
     name: str,
     mismatches: list[Mismatch],
     counts: list[tuple[str, int]],
+    key: Callable[[Mismatch], str] = lambda m: m.endpoint,
 ) -> None:
-    """A JUnit XML report: one test case per endpoint, a failure per mismatch."""
+    """A JUnit XML report: one test case per endpoint (or recording), a failure per mismatch."""
     from xml.etree import ElementTree as ET
 
-    failed = {m.endpoint: m for m in mismatches}
+    failed = {key(m): m for m in mismatches}
     endpoints = [label for label, _ in counts] or sorted(failed)
     suite = ET.Element(
         "testsuite",
@@ -266,7 +271,7 @@ def junit(
         if label in failed:
             mismatch = failed[label]
             element = ET.SubElement(
-                case, "failure", message=f"{mismatch.check}: {mismatch.detail[:200]}"
+                case, "failure", message=f"{mismatch.check}: {mismatch.first_line}"
             )
             element.text = mismatch.short()
     root = ET.Element("testsuites")

@@ -13,6 +13,7 @@ Bodies are edited in place as text, so everything that is not redacted stays byt
 from __future__ import annotations
 
 import base64
+import json
 import contextlib
 import re
 from collections.abc import Iterable, Iterator
@@ -61,7 +62,8 @@ EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 # personal fields above catch those in contact data.
 PHONE = (
     r"(?<![\w.:+-])"
-    r"(?:(?:\+|00)\d{2,3} ?\d{2} ?\d{2} ?\d{2} ?\d{2}|\d{2} \d{2} \d{2} \d{2})"
+    r"(?:(?:\+|00)\d{2,3} ?(?:\d{2} ?\d{2} ?\d{2} ?\d{2}|\d{3} ?\d{2} ?\d{3})"
+    r"|\d{2} \d{2} \d{2} \d{2}|\d{3} \d{2} \d{3})"
     r"(?![\w.:-])"
 )
 JWT = r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"
@@ -191,10 +193,11 @@ class Redactor:
             with contextlib.suppress(orjson.JSONDecodeError):
                 values |= set(self._personal(orjson.loads(body)))
         for value in sorted((v for v in values if v), key=len, reverse=True):
-            text = text.replace(value, self.mask)
-            encoded = orjson.dumps(value).decode()[1:-1]  # as it appears inside a JSON string
-            if encoded != value:
-                text = text.replace(encoded, self.mask)
+            # as it appears inside a JSON string, with and without \u escapes
+            forms = {value, orjson.dumps(value).decode()[1:-1], json.dumps(value)[1:-1]}
+            for form in forms:
+                # whole values only: a phone number inside an org number stays
+                text = re.sub(rf"(?<![0-9A-Za-z]){re.escape(form)}(?![0-9A-Za-z])", self.mask, text)
         for pattern in self.patterns:
             text = re.sub(pattern, self.mask, text)
         return text.encode("utf-8")

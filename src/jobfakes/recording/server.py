@@ -7,11 +7,13 @@ length). Each has a small control plane under /__admin/.
 
 from __future__ import annotations
 
+import base64
 import os
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import orjson
 import requests
@@ -204,7 +206,15 @@ class RecordingProxy:
     """Forwards every request to `upstream` and writes each exchange to a cassette."""
 
     def __init__(self, upstream: str, writer: CassetteWriter, record_as: str | None = None):
-        self.upstream = upstream.rstrip("/")
+        parts = urlsplit(upstream)
+        self.basic: str | None = None
+        if (
+            parts.username is not None
+        ):  # credentials in the URL: Basic, unless the client sends some
+            pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+            self.basic = "Basic " + base64.b64encode(pair.encode()).decode()
+            parts = parts._replace(netloc=parts.netloc.rsplit("@", 1)[1])
+        self.upstream = urlunsplit(parts).rstrip("/")
         self.record_as = (record_as or upstream).rstrip("/")
         self.writer = writer
         self.session = requests.Session()
@@ -225,6 +235,8 @@ class RecordingProxy:
             for k, vs in _request_headers(environ).items()
             if k.lower() not in HOP_BY_HOP and k.lower() not in ("host", "content-length")
         }
+        if self.basic and not any(k.lower() == "authorization" for k in headers):
+            headers["Authorization"] = self.basic
         request = requests.Request(
             environ.get("REQUEST_METHOD", "GET"),
             self.upstream + target,
