@@ -16,7 +16,6 @@ from jobfakes.recording import cassette
 from jobfakes.recording.cassette import CassetteError, Interaction
 from jobfakes.recording.recorder import replay_session, use_cassette
 from jobfakes.recording.redact import Redactor
-
 from tests.recording.conftest import exchange
 
 header_text = st.text(

@@ -43,7 +43,7 @@ def contract_file(name: str) -> str:
     from jobfakes import contracts
     from jobfakes.core import registry
 
-    return contracts.path(registry.spec(name).contract)
+    return str(contracts.path(registry.spec(name).contract))
 
 
 def load_schema(name: str) -> Any:
@@ -136,10 +136,11 @@ def _probe(
     excluded: list[Callable[..., Any]],
 ) -> Callable[[], None]:
     """A Hypothesis test of one operation that keeps the cases it tried in `seen`."""
-    from hypothesis import HealthCheck, given, settings
+    from hypothesis import HealthCheck, Verbosity, given, settings
 
     @settings(
         max_examples=max_examples,
+        verbosity=Verbosity.quiet,  # the report says what failed; no reproduction blobs
         deadline=None,
         suppress_health_check=list(HealthCheck),
         database=None,

@@ -21,7 +21,7 @@ from typing import Any
 
 import requests
 from requests.adapters import BaseAdapter, HTTPAdapter
-from urllib3 import HTTPResponse
+from urllib3 import HTTPHeaderDict, HTTPResponse
 
 from jobfakes.errors import ConfigError
 from jobfakes.recording import cassette as cassettes
@@ -44,7 +44,7 @@ def request_body(request: requests.PreparedRequest) -> bytes | None:
         return body.encode("utf-8")
     if isinstance(body, bytes):
         return body
-    return b"".join(body)  # type: ignore[arg-type]  # an iterable of chunks
+    return b"".join(body)  # an iterable of chunks
 
 
 def response_headers(raw: Any) -> Headers:
@@ -60,7 +60,10 @@ def response_headers(raw: Any) -> Headers:
 
 def build_response(request: requests.PreparedRequest, item: Interaction) -> requests.Response:
     """A `requests.Response` that carries a recorded answer exactly (body undecoded in raw)."""
-    headers = [(k, v) for k, vs in item.headers.items() for v in vs]
+    headers = HTTPHeaderDict()
+    for name, values in item.headers.items():
+        for value in values:
+            headers.add(name, value)  # repeated headers stay apart
     raw = HTTPResponse(
         body=BytesIO(item.body),
         headers=headers,

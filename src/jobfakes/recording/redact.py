@@ -13,8 +13,8 @@ Bodies are edited in place as text, so everything that is not redacted stays byt
 from __future__ import annotations
 
 import base64
-import json
 import contextlib
+import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace

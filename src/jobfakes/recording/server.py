@@ -79,7 +79,7 @@ def _target(environ: dict[str, Any]) -> str:
     if raw and raw.startswith("/"):
         return str(raw)
     query = environ.get("QUERY_STRING", "")
-    path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
+    path = str(environ.get("PATH_INFO", "/")).encode("latin-1").decode("utf-8", "replace")
     return path + (f"?{query}" if query else "")
 
 
