@@ -284,8 +284,14 @@ def record(
     help="More matchers besides method, path, query: host, scheme, body, header:NAME.",
 )  # fmt: skip
 @click.option("--repeat-last", is_flag=True, help="Answer again with the last of used-up answers.")
+@click.option("--threads", default=8, show_default=True, help="Server threads.")
 def replay(
-    cassette: str, host: str, port: int, match_on: tuple[str, ...], repeat_last: bool
+    cassette: str,
+    host: str,
+    port: int,
+    match_on: tuple[str, ...],
+    repeat_last: bool,
+    threads: int,
 ) -> None:
     """Serve the recorded answers of CASSETTE over HTTP (a miss is a 404 that says why)."""
     from jobfakes.errors import JobFakesError
@@ -299,12 +305,16 @@ def replay(
     except (JobFakesError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     count = len(app.player.interactions)
-    _serve_wsgi(
-        app,
-        host,
-        port,
-        lambda url: f"jobfakes replaying {count} interactions of {cassette} at {url}",
-    )
+    if port == 0:  # gunicorn would not say which port it picked
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind((host, 0))
+            port = probe.getsockname()[1]
+    click.echo(f"jobfakes replaying {count} interactions of {cassette} at http://{host}:{port}")
+    sys.stdout.flush()
+    # One worker: the answers handed out (recorded order) are state of that one process.
+    _run_gunicorn(app, f"{host}:{port}", 1, threads)
 
 
 @main.command()

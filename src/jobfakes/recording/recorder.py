@@ -20,7 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from requests.adapters import BaseAdapter, HTTPAdapter
+from requests.adapters import BaseAdapter
+from requests.cookies import extract_cookies_to_jar
+from requests.structures import CaseInsensitiveDict
+from requests.utils import get_encoding_from_headers
 from urllib3 import HTTPHeaderDict, HTTPResponse
 
 from jobfakes.errors import ConfigError
@@ -72,9 +75,16 @@ def build_response(request: requests.PreparedRequest, item: Interaction) -> requ
         preload_content=False,
         decode_content=True,
     )
-    adapter = HTTPAdapter()
-    response: requests.Response = adapter.build_response(request, raw)
-    adapter.close()
+    # What HTTPAdapter.build_response does, without building an adapter (a pool manager) per call.
+    response = requests.Response()
+    response.status_code = item.status
+    response.headers = CaseInsensitiveDict(raw.headers)
+    response.encoding = get_encoding_from_headers(response.headers)
+    response.raw = raw
+    response.reason = item.message
+    response.url = request.url or ""
+    response.request = request
+    extract_cookies_to_jar(response.cookies, request, raw)  # type: ignore[no-untyped-call]
     return response
 
 
@@ -161,7 +171,9 @@ class Recording:
 
     def add(self, item: Interaction) -> None:
         self.recorded.append(item)
-        self.player.add(self.redactor.redact(item))
+        # Matching needs the request as the file will have it; the full redaction (bodies
+        # too) happens once, on the way to disk.
+        self.player.add(self.redactor.request_side(item))
 
     def save(self) -> None:
         """Write the cassette (redacted) when this run recorded anything."""

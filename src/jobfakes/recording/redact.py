@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -56,7 +57,7 @@ SECRET_PARAMS = (
 PERSONAL_FIELDS = ("name", "email", "phone", "mobile", "telephone")
 PERSONAL_PARENTS = ("contactlist", "contacts", "contact", "contactpersons", "contact_persons")
 
-EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+EMAIL = r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 # Phone numbers that cannot be anything else: international (+47 ..., 0047 ...) or Norwegian
 # groups of two (12 34 56 78). Plain digit runs are left alone (ids, dates, org numbers); the
 # personal fields above catch those in contact data.
@@ -177,6 +178,18 @@ class Redactor:
             body=body,
         )
 
+    def request_side(self, item: Interaction) -> Interaction:
+        """Only the request redacted (what matching compares); the response is left alone."""
+        if not self.enabled:
+            return item
+        body = item.request_body
+        return replace(
+            item,
+            uri=self.uri(item.uri),
+            request_headers=self.header_values(item.request_headers),
+            request_body=self.body(body) if body else body,
+        )
+
     def _dropped(self) -> set[str]:
         return {h.lower() for h in self.drop_headers}
 
@@ -189,31 +202,55 @@ class Redactor:
         except UnicodeDecodeError:
             return body  # binary (or compressed): no text to search
         values = set(secrets)
-        if text[:1] in "[{":
+        lowered = text.lower()
+        parents = {p.lower() for p in self.personal_parents}
+        if text[:1] in "[{" and any(f'"{p}"' in lowered for p in parents):
+            fields = {f.lower() for f in self.personal_fields}
             with contextlib.suppress(orjson.JSONDecodeError):
-                values |= set(self._personal(orjson.loads(body)))
-        for value in sorted((v for v in values if v), key=len, reverse=True):
-            # as it appears inside a JSON string, with and without \u escapes
-            forms = {value, orjson.dumps(value).decode()[1:-1], json.dumps(value)[1:-1]}
-            for form in forms:
-                # whole values only: a phone number inside an org number stays
-                text = re.sub(rf"(?<![0-9A-Za-z]){re.escape(form)}(?![0-9A-Za-z])", self.mask, text)
-        for pattern in self.patterns:
-            text = re.sub(pattern, self.mask, text)
+                values |= set(_personal(orjson.loads(body), "", fields, parents))
+        forms: set[str] = set()
+        for value in values:
+            if value:
+                # as it appears inside a JSON string, with and without \u escapes
+                forms |= {value, orjson.dumps(value).decode()[1:-1], json.dumps(value)[1:-1]}
+        present = sorted((f for f in forms if f in text), key=len, reverse=True)
+        if present:
+            # whole values only: a phone number inside an org number stays
+            alternatives = "|".join(re.escape(form) for form in present)
+            text = re.sub(rf"(?<![0-9A-Za-z])(?:{alternatives})(?![0-9A-Za-z])", self.mask, text)
+        for pattern in _compiled(self.patterns):
+            maybe = _PREFILTERS.get(pattern.pattern)
+            if maybe is None or maybe(text):  # cheap scans first: most bodies have neither
+                text = pattern.sub(self.mask, text)
         return text.encode("utf-8")
 
-    def _personal(self, data: Any, parent: str = "") -> Iterator[str]:
-        fields = {f.lower() for f in self.personal_fields}
-        parents = {p.lower() for p in self.personal_parents}
-        if isinstance(data, dict):
-            for key, value in data.items():
-                if parent in parents and key.lower() in fields and isinstance(value, str):
-                    yield value
-                else:
-                    yield from self._personal(value, key.lower() if isinstance(key, str) else "")
-        elif isinstance(data, list):
-            for value in data:
-                yield from self._personal(value, parent)
+
+_SPACED_DIGIT = re.compile(r" \d")
+_INTERNATIONAL = re.compile(r"[+]\d\d ?\d\d|00\d\d ?\d\d ?\d\d")
+_PREFILTERS: dict[str, Any] = {
+    EMAIL: lambda text: "@" in text,
+    PHONE: lambda text: bool(_SPACED_DIGIT.search(text) or _INTERNATIONAL.search(text)),
+}
+
+
+@functools.lru_cache(maxsize=16)
+def _compiled(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
+    return [re.compile(pattern) for pattern in patterns]
+
+
+def _personal(data: Any, parent: str, fields: set[str], parents: set[str]) -> Iterator[str]:
+    """String values of personal fields inside personal parents (contact lists)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            name = key.lower() if isinstance(key, str) else ""
+            if parent in parents and name in fields and isinstance(value, str):
+                yield value
+            elif isinstance(value, (dict, list)):
+                yield from _personal(value, name, fields, parents)
+    elif isinstance(data, list):
+        for value in data:
+            if isinstance(value, (dict, list)):
+                yield from _personal(value, parent, fields, parents)
 
 
 def _secret_parts(value: str) -> set[str]:
