@@ -7,3 +7,21 @@
 - `server`: the replay server and the recording proxy (WSGI);
 - `contract`: schemathesis against any base URL, recorded responses against the contract.
 """
+
+from __future__ import annotations
+
+from jobfakes.recording.cassette import CassetteError, Interaction
+from jobfakes.recording.matching import Matcher, ReplayMiss
+from jobfakes.recording.recorder import Recording, replay_session, use_cassette
+from jobfakes.recording.redact import Redactor
+
+__all__ = [
+    "CassetteError",
+    "Interaction",
+    "Matcher",
+    "Recording",
+    "Redactor",
+    "ReplayMiss",
+    "replay_session",
+    "use_cassette",
+]
