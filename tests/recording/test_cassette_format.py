@@ -146,3 +146,27 @@ def test_an_empty_interactions_list_is_a_valid_cassette(tmp_path):
     assert cassette.load(path) == []
     cassette.save(path, [exchange("http://x.test/")])
     assert [i.uri for i in cassette.load(path)] == ["http://x.test/"]
+
+
+json_like = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.sampled_from(["request", "response", "uri", "method", "status",
+                                       "code", "body", "string", "headers", "version",
+                                       "interactions"]), inner, max_size=4),
+    max_leaves=20,
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=json_like, text=st.text(max_size=60))
+def test_any_document_is_a_cassette_or_a_cassette_error(data, text):
+    import yaml
+
+    for document in (yaml.safe_dump({"version": 1, "interactions": data}), text):
+        try:
+            items = cassette.parse(document, "fuzz.yaml")
+        except CassetteError as error:
+            assert "fuzz.yaml" in str(error)
+        else:
+            assert all(isinstance(item, Interaction) for item in items)
