@@ -108,6 +108,11 @@ def test_vcrpy_cassette_replays_with_us(navfeed_fake, tmp_path):
             "  response: {status: {code: 200}}\nversion: 1\n",
             "response.body.string is missing",
         ),
+        (
+            "interactions:\n- request: {method: GET, uri: 'http://x/'}\n"
+            "  response: {status: {code: 2000}, body: {string: ''}}\nversion: 1\n",
+            "2000 is not an HTTP status",
+        ),
     ],
 )
 def test_a_broken_cassette_is_refused_naming_the_file_and_the_problem(tmp_path, text, problem):

@@ -130,6 +130,8 @@ def _interaction(item: Any, index: int) -> Interaction:
     status = response.get("status")
     if not isinstance(status, Mapping) or not isinstance(status.get("code"), int):
         raise ValueError(f"{where}: response.status.code is missing or not a number")
+    if not 100 <= status["code"] <= 599:
+        raise ValueError(f"{where}: response.status.code {status['code']} is not an HTTP status")
     body = response.get("body")
     if not isinstance(body, Mapping) or "string" not in body:
         raise ValueError(f"{where}: response.body.string is missing")
