@@ -9,7 +9,8 @@ from jobfakes.client.navfeed import NavFeedClient
 from jobfakes.errors import ConfigError
 from jobfakes.recording import cassette
 from jobfakes.recording.matching import ReplayMiss
-from jobfakes.recording.recorder import use_cassette
+from jobfakes.recording.recorder import replay_session, use_cassette
+from jobfakes.recording.redact import Redactor
 from tests.recording.conftest import cli_server
 
 PAGE = "/api/v1/feed?pageSize=2"
@@ -160,3 +161,40 @@ def test_the_proxy_answers_an_unreachable_upstream_with_502(tmp_path):
         assert response.status_code == 502
         assert "upstream http://127.0.0.1:9 failed" in response.json()["error"]
     assert cassette.load(out) == []
+
+
+def test_recording_keeps_repeated_headers_and_the_body_as_sent(tmp_path):
+    import gzip
+    import threading
+
+    from werkzeug.serving import make_server
+
+    packed = gzip.compress(b'{"hello":"world"}')
+
+    def app(environ, start_response):
+        start_response(
+            "200 OK",
+            [("Set-Cookie", "a=1"), ("Set-Cookie", "b=2"), ("Content-Encoding", "gzip"),
+             ("Content-Type", "application/json"), ("Content-Length", str(len(packed)))],
+        )  # fmt: skip
+        return [packed]
+
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}/x"
+    path = tmp_path / "gzip.yaml"
+    try:
+        session = requests.Session()
+        with use_cassette(session, path, "all", redactor=Redactor(enabled=False)):
+            live = session.get(url)
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+    assert live.json() == {"hello": "world"}  # the caller still gets it decoded
+    (item,) = cassette.load(path)
+    assert item.headers["Set-Cookie"] == ["a=1", "b=2"]
+    assert item.body == packed  # stored as it came over the wire, like VCR.py
+    replayed, _ = replay_session(path)
+    again = replayed.get(url)
+    assert again.json() == {"hello": "world"} and again.cookies.get("b") == "2"

@@ -15,13 +15,14 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
+from http.client import HTTPMessage
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import requests
 from requests.adapters import BaseAdapter
-from requests.cookies import extract_cookies_to_jar
+from requests.cookies import MockRequest, MockResponse
 from requests.structures import CaseInsensitiveDict
 from requests.utils import get_encoding_from_headers
 from urllib3 import HTTPHeaderDict, HTTPResponse
@@ -53,10 +54,7 @@ def request_body(request: requests.PreparedRequest) -> bytes | None:
 def response_headers(raw: Any) -> Headers:
     """Headers of a urllib3 response as name -> values, repeated headers kept apart."""
     result: Headers = {}
-    items = (
-        raw.headers.items() if not hasattr(raw.headers, "iteritems") else raw.headers.iteritems()
-    )
-    for name, value in items:
+    for name, value in raw.headers.items():  # urllib3 2: one pair per value
         result.setdefault(name, []).append(value)
     return result
 
@@ -84,12 +82,18 @@ def build_response(request: requests.PreparedRequest, item: Interaction) -> requ
     response.reason = item.message
     response.url = request.url or ""
     response.request = request
-    extract_cookies_to_jar(response.cookies, request, raw)  # type: ignore[no-untyped-call]
+    if any(name.lower() == "set-cookie" for name in item.headers):
+        # what requests does with the http.client message a live urllib3 response carries
+        message = HTTPMessage()
+        for name, value in headers.items():
+            message[name] = value
+        jar: Any = response.cookies
+        jar.extract_cookies(MockResponse(message), MockRequest(request))
     return response
 
 
 def capture(request: requests.PreparedRequest, response: requests.Response) -> Interaction:
-    """The interaction of a live exchange; the response is re-armed to be read again."""
+    """The interaction of a live exchange, its body as it came over the wire (undecoded)."""
     raw = response.raw
     if response._content_consumed or raw is None:  # type: ignore[attr-defined]
         body = response.content or b""  # already decoded by someone: best we have
