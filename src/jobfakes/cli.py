@@ -366,6 +366,9 @@ def contract(
     else:
         assert base_url is not None
         headers = checks.auth_headers(token, api_key, user, password)
+        problem = checks.unreachable(base_url)
+        if problem:
+            raise click.ClickException(problem)
         mismatches, counts = checks.run_live(name, base_url, headers, max_examples, seed)
         summary = (
             f"{name}: {len(counts)} endpoints, {sum(n for _, n in counts)} requests to {base_url}"

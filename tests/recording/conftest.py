@@ -17,8 +17,6 @@ import requests
 from jobfakes.recording import cassette
 from jobfakes.recording.cassette import Interaction
 
-pytest_plugins = ["pytester"]
-
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures"

@@ -130,6 +130,12 @@ def test_contract_usage_errors(args, message):
     assert result.exit_code == 2 and message in result.output
 
 
+def test_an_unreachable_server_is_one_clear_error():
+    result = CliRunner().invoke(main, ["contract", "navfeed", "--base-url", "http://127.0.0.1:9"])
+    assert result.exit_code == 1
+    assert "cannot reach http://127.0.0.1:9: ConnectionError" in result.output
+
+
 def test_a_recording_that_drifted_is_reported_offline(tmp_path):
     items = cassette.load(FIXTURES / "navfeed.yaml")
     first = items[0]

@@ -80,6 +80,17 @@ def auth_headers(
     return {}
 
 
+def unreachable(base_url: str) -> str | None:
+    """Why a server cannot be checked at all (no connection), or None when it answers."""
+    import requests
+
+    try:
+        requests.get(base_url, timeout=30, allow_redirects=False).close()
+    except requests.RequestException as error:
+        return f"cannot reach {base_url}: {type(error).__name__}: {error}"
+    return None
+
+
 def _failure_text(error: BaseException) -> tuple[str, str]:
     """(check names, detail) of a schemathesis failure, however it is grouped."""
     failures = getattr(error, "exceptions", None) or [error]
