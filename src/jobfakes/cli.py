@@ -200,13 +200,15 @@ def token(
     click.echo(spec.auth.mint(config.secret(fake), subject, issued, until, kid=subject))
 
 
-def _serve_wsgi(app: Any, host: str, port: int, banner: Any, on_stop: Any = None) -> None:
+def _serve_wsgi(
+    app: Any, host: str, port: int, banner: Any, on_stop: Any = None, handler: Any = None
+) -> None:
     """Serve a plain WSGI app until Ctrl-C or SIGTERM, then run `on_stop`."""
     import signal
 
     from werkzeug.serving import make_server
 
-    server = make_server(host, port, app, threaded=True)
+    server = make_server(host, port, app, threaded=True, request_handler=handler)
     click.echo(banner(f"http://{host}:{server.server_port}"))
     sys.stdout.flush()
 
@@ -284,19 +286,13 @@ def record(
     help="More matchers besides method, path, query: host, scheme, body, header:NAME.",
 )  # fmt: skip
 @click.option("--repeat-last", is_flag=True, help="Answer again with the last of used-up answers.")
-@click.option("--threads", default=8, show_default=True, help="Server threads.")
 def replay(
-    cassette: str,
-    host: str,
-    port: int,
-    match_on: tuple[str, ...],
-    repeat_last: bool,
-    threads: int,
+    cassette: str, host: str, port: int, match_on: tuple[str, ...], repeat_last: bool
 ) -> None:
     """Serve the recorded answers of CASSETTE over HTTP (a miss is a 404 that says why)."""
     from jobfakes.errors import JobFakesError
     from jobfakes.recording.matching import Matcher, parse_match_on
-    from jobfakes.recording.server import ReplayApp
+    from jobfakes.recording.server import ReplayApp, request_handler
 
     try:
         names, headers = parse_match_on(match_on)
@@ -305,16 +301,15 @@ def replay(
     except (JobFakesError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     count = len(app.player.interactions)
-    if port == 0:  # gunicorn would not say which port it picked
-        import socket
-
-        with socket.socket() as probe:
-            probe.bind((host, 0))
-            port = probe.getsockname()[1]
-    click.echo(f"jobfakes replaying {count} interactions of {cassette} at http://{host}:{port}")
-    sys.stdout.flush()
-    # One worker: the answers handed out (recorded order) are state of that one process.
-    _run_gunicorn(app, f"{host}:{port}", 1, threads)
+    # werkzeug, not gunicorn: gunicorn replaces recorded Date and Server headers with its own.
+    # One process: the answers handed out (recorded order) are its state.
+    _serve_wsgi(
+        app,
+        host,
+        port,
+        lambda url: f"jobfakes replaying {count} interactions of {cassette} at {url}",
+        handler=request_handler(),
+    )
 
 
 @main.command()

@@ -202,3 +202,20 @@ def test_replay_options_on_the_command_line(write_cassette):
         assert [r.content for r in english] == [b"en", b"en"]
         missing = requests.get(f"{base}/s", headers={"Accept-Language": "sv"}).json()
         assert missing["nearest"][0]["failed"] == "headers"
+
+
+def test_the_replay_server_sends_recorded_date_and_server_headers_and_no_others(write_cassette):
+    dated = exchange(
+        "https://x.test/dated",
+        headers={"Date": ["Mon, 02 Jun 2025 10:00:00 GMT"], "Server": ["Javalin"]},
+        body=b"hi",
+    )
+    bare = exchange("https://x.test/bare", headers={"Content-Type": ["text/plain"]}, body=b"")
+    path = write_cassette(dated, bare)
+    with cli_server("replay", str(path)) as (base, _):
+        answer = requests.get(f"{base}/dated")
+        assert answer.raw.headers.getlist("Date") == ["Mon, 02 Jun 2025 10:00:00 GMT"]
+        assert answer.raw.headers.getlist("Server") == ["Javalin"]
+        plain = requests.get(f"{base}/bare")
+        assert "Date" not in plain.headers and "Server" not in plain.headers
+        assert plain.headers["Content-Length"] == "0"

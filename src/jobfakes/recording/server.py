@@ -168,6 +168,22 @@ class ReplayApp:
         return _json(start, "404 Not Found", {"error": f"no admin route {method} {path}"})
 
 
+def request_handler() -> Any:
+    """werkzeug's request handler, minus the Server and Date headers it adds of its own.
+
+    A replay sends the recorded headers only: a recorded Date or Server is kept as it was (and
+    not doubled), and an answer recorded without them gets none. (gunicorn replaces both.)
+    """
+    from werkzeug.serving import WSGIRequestHandler
+
+    class ReplayRequestHandler(WSGIRequestHandler):
+        def send_response(self, code: int, message: str | None = None) -> None:
+            self.log_request(code)
+            self.send_response_only(code, message)
+
+    return ReplayRequestHandler
+
+
 class CassetteWriter:
     """Appends redacted interactions to a cassette file as they happen; `close` tidies it.
 
