@@ -7,13 +7,17 @@ import sys
 
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from jobfakes.client.navfeed import NavFeedClient
+from jobfakes.core.adapter import WSGIAdapter
 from jobfakes.errors import ConfigError
 from jobfakes.recording import cassette
 from jobfakes.recording.matching import ReplayMiss
 from jobfakes.recording.recorder import replay_session, use_cassette
 from jobfakes.recording.redact import Redactor
+from jobfakes.recording.server import CassetteWriter, RecordingProxy
 from tests.recording.conftest import cli_server
 
 PAGE = "/api/v1/feed?pageSize=2"
@@ -205,3 +209,22 @@ def test_recording_keeps_repeated_headers_and_the_body_as_sent(tmp_path):
     replayed, _ = replay_session(path)
     again = replayed.get(url)
     assert again.json() == {"hello": "world"} and again.cookies.get("b") == "2"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    path=st.text(alphabet="abiv1/%?&=;.~-_ éfeedpg", max_size=30),
+    method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]),
+    body=st.binary(max_size=40),
+)
+def test_no_request_makes_the_recording_proxy_fail(
+    navfeed_fake, tmp_path_factory, path, method, body
+):
+    writer = CassetteWriter(tmp_path_factory.mktemp("proxy") / "p.yaml")
+    session = requests.Session()
+    session.mount("http://proxy.test", WSGIAdapter(RecordingProxy(navfeed_fake.base_url, writer)))
+    response = session.request(method, "http://proxy.test/" + path, data=body)
+    assert response.status_code < 500  # the fake never fails, so neither may the proxy
+    writer.close()
+    (item,) = cassette.load(writer.path)
+    assert item.status == response.status_code and item.body == response.content
