@@ -80,9 +80,12 @@ def wrk(
     seconds: int = 10,
     headers: dict[str, str] | None = None,
     threads: int = 2,
+    script: str | None = None,
 ) -> float:
     """Requests per second that wrk measured (non-2xx answers make it fail)."""
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s"]
+    if script:
+        command += ["-s", script]
     for key, value in (headers or {}).items():
         command += ["-H", f"{key}: {value}"]
     output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout

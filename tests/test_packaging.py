@@ -37,6 +37,7 @@ def test_wheel_contains_every_fake_and_contract(tmp_path):
     for data in ("geography.json", "occupations.json", "text.json", "default_world.sqlite.xz"):
         assert f"jobfakes/world/data/nav/{data}" in names
     assert "jobfakes/py.typed" in names
+    assert "jobfakes/recording/recorder.py" in names  # record/replay ships with the wheel
 
 
 def test_every_fake_has_the_same_modules():

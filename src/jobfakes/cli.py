@@ -198,3 +198,182 @@ def token(
         raise click.BadParameter(str(error)) from None
     subject = subject or spec.default_subject
     click.echo(spec.auth.mint(config.secret(fake), subject, issued, until, kid=subject))
+
+
+def _serve_wsgi(
+    app: Any, host: str, port: int, banner: Any, on_stop: Any = None, handler: Any = None
+) -> None:
+    """Serve a plain WSGI app until Ctrl-C or SIGTERM, then run `on_stop`."""
+    import signal
+
+    from werkzeug.serving import make_server
+
+    server = make_server(host, port, app, threaded=True, request_handler=handler)
+    click.echo(banner(f"http://{host}:{server.server_port}"))
+    sys.stdout.flush()
+
+    def stop(*_: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        if on_stop:
+            on_stop()
+
+
+def _redactor(
+    no_redact: bool, headers: tuple[str, ...], params: tuple[str, ...], drop: tuple[str, ...]
+) -> Any:
+    from jobfakes.recording.redact import Redactor
+
+    base = Redactor(enabled=not no_redact)
+    return base.with_rules(
+        headers=base.headers + headers, params=base.params + params, drop_headers=drop
+    )
+
+
+@main.command()
+@click.option("--upstream", required=True, help="Base URL to forward to (a real API or a fake).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="Cassette to write.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8700, show_default=True, help="0 picks a free port.")
+@click.option("--record-as", default=None, help="Base URL written in the cassette [upstream].")
+@click.option("--no-redact", is_flag=True, help="Keep secrets and personal data (careful).")
+@click.option("--redact-header", multiple=True, help="One more header to redact (repeatable).")
+@click.option("--redact-param", multiple=True, help="One more query parameter to redact.")
+@click.option("--drop-header", multiple=True, help="A response header to leave out (e.g. Date).")
+def record(
+    upstream: str,
+    out: str,
+    host: str,
+    port: int,
+    record_as: str | None,
+    no_redact: bool,
+    redact_header: tuple[str, ...],
+    redact_param: tuple[str, ...],
+    drop_header: tuple[str, ...],
+) -> None:
+    """A recording proxy: point a client at it; every exchange with UPSTREAM goes to --out."""
+    from jobfakes.recording.server import CassetteWriter, RecordingProxy
+
+    if not upstream.startswith(("http://", "https://")):
+        raise click.BadParameter(
+            f"expected an http(s) URL, got {upstream!r}", param_hint="--upstream"
+        )
+    writer = CassetteWriter(out, _redactor(no_redact, redact_header, redact_param, drop_header))
+    proxy = RecordingProxy(upstream, writer, record_as)
+
+    def stopped() -> None:
+        writer.close()
+        click.echo(f"jobfakes record: {len(writer.interactions)} interactions written to {out}")
+
+    _serve_wsgi(
+        proxy, host, port, lambda url: f"jobfakes recording {upstream} at {url} into {out}", stopped
+    )
+
+
+@main.command()
+@click.argument("cassette", type=click.Path(dir_okay=False))
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8700, show_default=True, help="0 picks a free port.")
+@click.option(
+    "--match-on", multiple=True, metavar="MATCHERS",
+    help="More matchers besides method, path, query: host, scheme, body, header:NAME.",
+)  # fmt: skip
+@click.option("--repeat-last", is_flag=True, help="Answer again with the last of used-up answers.")
+def replay(
+    cassette: str, host: str, port: int, match_on: tuple[str, ...], repeat_last: bool
+) -> None:
+    """Serve the recorded answers of CASSETTE over HTTP (a miss is a 404 that says why)."""
+    from jobfakes.errors import JobFakesError
+    from jobfakes.recording.matching import Matcher, parse_match_on
+    from jobfakes.recording.server import ReplayApp, request_handler
+
+    try:
+        names, headers = parse_match_on(match_on)
+        matcher = Matcher(names, headers)
+        app = ReplayApp.from_file(cassette, matcher=matcher, repeat_last=repeat_last)
+    except (JobFakesError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    count = len(app.player.interactions)
+    # werkzeug, not gunicorn: gunicorn replaces recorded Date and Server headers with its own.
+    # One process: the answers handed out (recorded order) are its state.
+    _serve_wsgi(
+        app,
+        host,
+        port,
+        lambda url: f"jobfakes replaying {count} interactions of {cassette} at {url}",
+        handler=request_handler(),
+    )
+
+
+@main.command()
+@click.argument("name")
+@click.option("--base-url", default=None, help="Server to check: a fake, a replay, the real API.")
+@click.option(
+    "--cassette", type=click.Path(dir_okay=False), default=None, help="Check a recording offline."
+)
+@click.option("--token", default=None, help="Bearer token.")
+@click.option("--api-key", default=None, help="X-API-Key value.")
+@click.option("--user", default=None, help="Basic-auth user.")
+@click.option("--password", default=None, help="Basic-auth password.")
+@click.option(
+    "--max-examples", default=25, show_default=True, help="Generated requests per endpoint."
+)
+@click.option("--seed", type=int, default=None, help="Hypothesis seed (reproducible runs).")
+@click.option("--report", type=click.Path(dir_okay=False), default=None, help="JUnit XML report.")
+def contract(
+    name: str,
+    base_url: str | None,
+    cassette: str | None,
+    token: str | None,
+    api_key: str | None,
+    user: str | None,
+    password: str | None,
+    max_examples: int,
+    seed: int | None,
+    report: str | None,
+) -> None:
+    """Check a server (--base-url) or a recording (--cassette) against API NAME's contract."""
+    from jobfakes.errors import JobFakesError
+    from jobfakes.recording import contract as checks
+    from jobfakes.recording.cassette import load
+
+    if name not in registry.names():
+        raise click.BadParameter(f"unknown API {name!r}; known: {', '.join(registry.names())}")
+    if (base_url is None) == (cassette is None):
+        raise click.UsageError("give exactly one of --base-url and --cassette")
+    if sum(x is not None for x in (token, api_key, user)) > 1:
+        raise click.UsageError("give one kind of credentials: --token, --api-key or --user")
+    if cassette is not None:
+        try:
+            interactions = load(cassette)
+        except JobFakesError as error:
+            raise click.ClickException(str(error)) from None
+        mismatches, checked = checks.check_cassette(name, interactions)
+        counts = [(f"{i.method} {i.uri} -> {i.status}", 1) for i in interactions]
+        summary = f"{name}: {checked} recorded responses of {cassette} checked"
+    else:
+        assert base_url is not None
+        headers = checks.auth_headers(token, api_key, user, password)
+        problem = checks.unreachable(base_url)
+        if problem:
+            raise click.ClickException(problem)
+        mismatches, counts = checks.run_live(name, base_url, headers, max_examples, seed)
+        summary = (
+            f"{name}: {len(counts)} endpoints, {sum(n for _, n in counts)} requests to {base_url}"
+        )
+    if report:
+        key = (lambda m: m.example) if cassette else (lambda m: m.endpoint)
+        checks.junit(report, name, mismatches, counts, key)
+    for mismatch in mismatches:
+        click.echo(mismatch.short())
+    if mismatches:
+        click.echo(f"{summary}: {len(mismatches)} mismatch(es) with the contract")
+        sys.exit(1)
+    click.echo(f"{summary}: conforms to the contract")

@@ -20,6 +20,12 @@ import requests
 
 from jobfakes.core import registry
 from jobfakes.core.config import Config
+from jobfakes.recording.fixtures import (  # noqa: F401  (fixtures for cassettes)
+    add_options,
+    jobfakes_cassette,
+    jobfakes_record_mode,
+    jobfakes_replay,
+)
 
 
 class Admin:
@@ -124,6 +130,10 @@ class _Pool:
             server.shutdown()
             thread.join(timeout=5)
         self.servers.clear()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:

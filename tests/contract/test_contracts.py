@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import negative_data_rejection, unsupported_method
 
 from jobfakes.core.app import create_app
 from jobfakes.core.config import Config
+from jobfakes.recording.contract import auth_headers, excluded_checks
 
 APP = create_app(Config(ads=300))
 TOKEN = APP.test_client().post("/__admin/tokens", json={"fake": "navfeed"}).get_json()["token"]
@@ -17,11 +17,9 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", APP)
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_navfeed_conforms_to_its_contract(case):
-    # As upstream (docs/fidelity.md): Javalin answers 404, not 405, to a method a path does
-    # not have, and unknown query parameters are ignored rather than refused.
+    # The checks the contract opts out of (x-jobfakes-excluded-checks) are the CLI's too.
     case.call_and_validate(
-        headers={"Authorization": f"Bearer {TOKEN}"},
-        excluded_checks=[unsupported_method, negative_data_rejection],
+        headers=auth_headers(token=TOKEN), excluded_checks=excluded_checks("navfeed")
     )
 
 
