@@ -154,6 +154,18 @@ class Store:
             ).fetchall()
         return self.conn.execute(sql + " ORDER BY uuid").fetchall()
 
+    def ad_fields(
+        self, paths: Sequence[str], feed_status: str, alive_at: int
+    ) -> list[tuple[Any, ...]]:
+        """(uuid, updated, *values at the JSON paths) of every ad with this feed status that
+        has not expired at `alive_at`: a light listing, extracted by SQLite."""
+        extracts = "".join(f", json_extract(d, '{p}')" for p in paths)
+        return self.conn.execute(
+            f"SELECT uuid, updated{extracts} FROM (SELECT uuid, updated, CAST(doc AS TEXT) AS d"
+            " FROM ads WHERE feed_status = ? AND (expires IS NULL OR expires > ?))",
+            (feed_status, alive_at),
+        ).fetchall()
+
     def event(self, event_id: str) -> EventRow | None:
         row: Any = self.conn.execute(
             f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,)
