@@ -36,8 +36,10 @@ def test_brackets_include_or_exclude_their_ends(publicfeed_inprocess, opening, c
     found = uuids(fake, published=f"{opening}{_micro(low)},{_micro(high)}{closing}")
     assert found == _expect(
         fake,
-        lambda a: (low < a["published"] or (low_in and a["published"] == low))
-        and (a["published"] < high or (high_in and a["published"] == high)),
+        lambda a: (
+            (low < a["published"] or (low_in and a["published"] == low))
+            and (a["published"] < high or (high_in and a["published"] == high))
+        ),
     )
     assert (ads[10]["uuid"] in found) is high_in and (ads[60]["uuid"] in found) is low_in
 
@@ -150,7 +152,9 @@ def test_uuid_values_are_and_ed_and_negation_excludes_them_all(publicfeed_inproc
     assert uuids(fake, uuid=f" {one} , ") == [one]
     assert uuids(fake, uuid=f"{one},{two}") == []  # two terms on one field never both hold
     assert uuids(fake, uuid=f"{one},{one}") == [one]
-    assert uuids(fake, uuid=f"!{one},{two}") == [a["uuid"] for a in ads if a["uuid"] not in (one, two)]
+    assert uuids(fake, uuid=f"!{one},{two}") == [
+        a["uuid"] for a in ads if a["uuid"] not in (one, two)
+    ]
     assert page(fake, uuid="!")["totalElements"] == len(ads)  # nothing left to filter on
 
 
@@ -199,7 +203,9 @@ def _places(ad):
 
 def test_county_and_municipal_are_upper_cased_and_or_ed(publicfeed_inprocess):
     fake = publicfeed_inprocess
-    assert uuids(fake, county="oslo") == _expect(fake, lambda a: any(c == "OSLO" for c, _ in _places(a)))
+    assert uuids(fake, county="oslo") == _expect(
+        fake, lambda a: any(c == "OSLO" for c, _ in _places(a))
+    )
     assert uuids(fake, county="Oslo, vestland") == _expect(
         fake, lambda a: any(c in ("OSLO", "VESTLAND") for c, _ in _places(a))
     )
@@ -235,8 +241,10 @@ def test_filters_combine(publicfeed_inprocess):
     found = uuids(fake, county="OSLO,VESTLAND", source="!SBL", published=f"[*,{_micro(cut)}]")
     assert found == _expect(
         fake,
-        lambda a: any(c in ("OSLO", "VESTLAND") for c, _ in _places(a))
-        and a["source"] != "SBL"
-        and a["published"] <= cut,
+        lambda a: (
+            any(c in ("OSLO", "VESTLAND") for c, _ in _places(a))
+            and a["source"] != "SBL"
+            and a["published"] <= cut
+        ),
     )
     assert found
