@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 import jwt
 import orjson
-
 from jobfakes.fakes.publicfeed.listing import Listing, Row
 from jobfakes.fakes.publicfeed.params import FeedQuery, Filters
 

@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import orjson
-
 from jobfakes.fakes.publicfeed.params import Filters, Values
 
 from jobfakes.world.store import Store
@@ -21,14 +20,15 @@ from jobfakes.world.store import Store
 _PATHS = ("$.published", "$.source", "$.employer.orgnr", "$.locations", "$.occupationCategories")
 _WORD = re.compile(r"\w+")
 # A Norwegian analyser drops these before matching `category` (a full-text match).
-STOPWORDS = frozenset(
+_STOPWORDS = (
     "og i jeg det at en et den til er som på de med han av ikke der så var meg seg men ett har"
     " om vi min mitt ha hadde hun nå over da ved fra du ut sin dem oss opp man kan hans hvor"
     " eller hva skal selv sjøl her alle vil bli ble blitt kunne inn når være kom noen noe ville"
     " dere deres kun ja etter ned skulle denne for deg si sine sitt mot å meget hvorfor dette"
     " disse uten hvordan ingen din ditt blir samme hvilken hvilke sånn inni mellom vår hver hvem"
-    " vors hvis både bare enn fordi før mange også slik vært båe begge siden".split()
+    " vors hvis både bare enn fordi før mange også slik vært båe begge siden"
 )
+STOPWORDS = frozenset(_STOPWORDS.split())
 
 
 def words(text: str) -> frozenset[str]:

@@ -14,9 +14,7 @@ from jobfakes.core.fastpath import NEVER, cacheable
 from jobfakes.world.times import US
 
 CONTRACT = "publicfeed.yaml"
-_OPEN = frozenset(
-    {"publicfeed.swagger", "publicfeed.alive", "publicfeed.ready", "publicfeed.deny"}
-)
+_OPEN = frozenset({"publicfeed.swagger", "publicfeed.alive", "publicfeed.ready", "publicfeed.deny"})
 
 
 def blueprint() -> Blueprint:

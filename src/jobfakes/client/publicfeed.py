@@ -10,7 +10,7 @@ moving strictly older: nothing is lost or read twice, ads that share an instant 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -68,6 +68,9 @@ class PublicFeedClient:
 
     def page(self, page: int = 0, size: int | None = None, **filters: Filter) -> dict[str, Any]:
         """One page as served (`content`, `totalElements`, `pageNumber`, ...)."""
+        return self._page(page, size, filters)
+
+    def _page(self, page: int, size: int | None, filters: Mapping[str, Filter]) -> dict[str, Any]:
         params: dict[str, Any] = {"size": size or self.page_size, "page": page}
         for name, value in filters.items():
             if name not in FILTERS:
@@ -86,9 +89,12 @@ class PublicFeedClient:
 
     def pages(self, **filters: Filter) -> Iterator[dict[str, Any]]:
         """Every page of one filter set, up to the one marked `last` (at most the cap)."""
+        return self._pages(filters)
+
+    def _pages(self, filters: Mapping[str, Filter]) -> Iterator[dict[str, Any]]:
         number = 0
         while True:
-            page = self.page(number, **filters)
+            page = self._page(number, None, filters)
             yield page
             if page["last"] or not page["content"] or number + 1 >= page["totalPages"]:
                 return
@@ -96,7 +102,10 @@ class PublicFeedClient:
 
     def ads(self, **filters: Filter) -> Iterator[dict[str, Any]]:
         """The ads of one filter set, newest published first (at most the cap)."""
-        for page in self.pages(**filters):
+        return self._ads(filters)
+
+    def _ads(self, filters: Mapping[str, Filter]) -> Iterator[dict[str, Any]]:
+        for page in self._pages(filters):
             yield from page["content"]
 
     def harvest_all(self, **filters: Filter) -> list[dict[str, Any]]:
@@ -106,7 +115,7 @@ class PublicFeedClient:
         harvest = _Harvest()
         bound: str | None = None
         while True:
-            window = list(self.ads(**{**filters, "published": bound}))
+            window = list(self._ads({**filters, "published": bound}))
             if not window:
                 break
             for ad in window:
@@ -116,7 +125,7 @@ class PublicFeedClient:
             bound = f"[*,{_text(oldest)})"
         return sorted(harvest.ads.values(), key=lambda a: (-_micros(a["published"]), a["uuid"]))
 
-    def _take_instant(self, moment: int, harvest: _Harvest, filters: dict[str, Filter]) -> None:
+    def _take_instant(self, moment: int, harvest: _Harvest, filters: Mapping[str, Filter]) -> None:
         """Every ad published at exactly `moment`, also those the cap cut off: ask for that
         instant alone, leaving out the ads already read, until nothing new comes."""
         uuid = filters.get("uuid")
@@ -133,8 +142,8 @@ class PublicFeedClient:
                     f" can leave out ({_MAX_EXCLUDED}); the rest are out of reach under the cap"
                 )
             exclude = ",".join([*given, *have])
-            found = self.ads(
-                **{**filters, "published": window, "uuid": f"!{exclude}" if exclude else None}
+            found = self._ads(
+                {**filters, "published": window, "uuid": f"!{exclude}" if exclude else None}
             )
             fresh = [ad for ad in found if ad["uuid"] not in harvest.ads]
             if not fresh:

@@ -132,8 +132,15 @@ def test_revocation_through_the_control_plane(publicfeed_inprocess):
 
 @pytest.mark.parametrize(
     "body",
-    [None, [], {"subject": ""}, {"subject": 3}, {"subject": "a", "issuedAt": -1}, {"subject": "a", "issuedAt": "0"}],
-)  # fmt: skip
+    [
+        None,
+        [],
+        {"subject": ""},
+        {"subject": 3},
+        {"subject": "a", "issuedAt": -1},
+        {"subject": "a", "issuedAt": "0"},
+    ],
+)
 def test_deny_list_admin_refuses_bad_bodies(publicfeed_inprocess, body):
     fake = publicfeed_inprocess
     response = fake.session.post(fake.url(DENY), json=body)

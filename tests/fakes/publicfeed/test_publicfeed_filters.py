@@ -27,9 +27,16 @@ def _second(us: int) -> str:
 # ---- published and updated ----------------------------------------------------------------
 @pytest.mark.parametrize(
     ("opening", "closing", "low_in", "high_in"),
-    [("[", "]", True, True), ("[", ")", True, False), ("(", "]", False, True), ("(", ")", False, False)],
-)  # fmt: skip
-def test_brackets_include_or_exclude_their_ends(publicfeed_inprocess, opening, closing, low_in, high_in):  # fmt: skip
+    [
+        ("[", "]", True, True),
+        ("[", ")", True, False),
+        ("(", "]", False, True),
+        ("(", ")", False, False),
+    ],
+)
+def test_brackets_include_or_exclude_their_ends(
+    publicfeed_inprocess, opening, closing, low_in, high_in
+):
     fake = publicfeed_inprocess
     ads = truth(fake)
     high, low = ads[10]["published"], ads[60]["published"]
@@ -218,15 +225,40 @@ def test_county_and_municipal_are_upper_cased_and_or_ed(publicfeed_inprocess):
     )
 
 
+def _location(code, city, municipal, county):
+    return {
+        "address": None,
+        "postalCode": code,
+        "city": city,
+        "municipal": municipal,
+        "county": county,
+        "country": "NORGE",
+    }
+
+
 def test_county_and_municipal_must_hold_on_the_same_location(publicfeed_inprocess):
     fake = publicfeed_inprocess
     fake.admin.advance("PT1S")
     ad = fake.admin.create_ad(
         locations=[
-            {"address": None, "postalCode": "0150", "city": "OSLO", "municipal": "OSLO", "county": "OSLO", "country": "NORGE"},
-            {"address": None, "postalCode": "5003", "city": "BERGEN", "municipal": "BERGEN", "county": "VESTLAND", "country": "NORGE"},
+            {
+                "address": None,
+                "postalCode": "0150",
+                "city": "OSLO",
+                "municipal": "OSLO",
+                "county": "OSLO",
+                "country": "NORGE",
+            },
+            {
+                "address": None,
+                "postalCode": "5003",
+                "city": "BERGEN",
+                "municipal": "BERGEN",
+                "county": "VESTLAND",
+                "country": "NORGE",
+            },
         ]
-    )  # fmt: skip
+    )
     assert ad["uuid"] in uuids(fake, county="VESTLAND", municipal="BERGEN")
     assert ad["uuid"] in uuids(fake, county="OSLO", municipal="OSLO,BERGEN")
     assert ad["uuid"] not in uuids(fake, county="OSLO", municipal="BERGEN")
