@@ -11,6 +11,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import orjson
 from jobfakes.fakes.publicfeed.params import Filters, Values
@@ -43,35 +45,41 @@ class Row:
     updated: int
     source: str | None
     orgnr: str | None
-    places: tuple[tuple[str | None, str | None], ...]  # (county, municipal) per location
-    terms: frozenset[str]  # words of the occupation categories
+    locations: list[dict[str, Any]]  # as stored: county and municipal are read from them
+    occupations: list[dict[str, Any]]  # as stored: {level1, level2}
+
+    def terms(self) -> frozenset[str]:
+        """The words a `category` match compares with."""
+        return _occupation_words(
+            tuple((o.get("level1"), o.get("level2")) for o in self.occupations)
+        )
 
 
 _Test = Callable[[Row], bool]
+
+
+@lru_cache(maxsize=4096)  # few distinct occupation sets: each analysed once
+def _occupation_words(pairs: tuple[tuple[str | None, str | None], ...]) -> frozenset[str]:
+    return words(" ".join(f"{a or ''} {b or ''}" for a, b in pairs))
 
 
 class Listing:
     """Active ads, newest published first (ties by uuid)."""
 
     def __init__(self, rows: list[Row]):
-        rows.sort(key=lambda r: (-r.published, r.uuid))
-        self.rows = rows
-        self._keys = [-r.published for r in rows]  # ascending, for bisection
+        keyed = sorted((-r.published, r.uuid, r) for r in rows)
+        self.rows = [r for _, _, r in keyed]
+        self._keys = [k for k, _, _ in keyed]  # -published, ascending, for bisection
 
     @classmethod
     def build(cls, store: Store, now: int) -> Listing:
         rows = []
-        for uuid, updated, published, source, orgnr, locations, occupations in store.ad_fields(
-            _PATHS, "ACTIVE", now
-        ):
-            places = tuple(
-                (p.get("county"), p.get("municipal")) for p in orjson.loads(locations or "[]")
+        for uuid, updated, values in store.ad_fields(_PATHS, "ACTIVE", now):
+            published, source, orgnr, locations, occupations = orjson.loads(values)
+            row = Row(
+                published or 0, uuid, updated, source, orgnr, locations or [], occupations or []
             )
-            text = " ".join(
-                f"{o.get('level1') or ''} {o.get('level2') or ''}"
-                for o in orjson.loads(occupations or "[]")
-            )
-            rows.append(Row(published or 0, uuid, updated, source, orgnr, places, words(text)))
+            rows.append(row)
         return cls(rows)
 
     def select(self, filters: Filters) -> Sequence[Row]:
@@ -102,14 +110,15 @@ def _tests(filters: Filters) -> list[_Test]:
     if filters.category is not None:
         wanted = [words(v) for v in filters.category.values]
         # one match query per value, all required; a value matches on any of its words
-        tests.append(lambda r: all(w & r.terms for w in wanted))
+        tests.append(lambda r: all(w & r.terms() for w in wanted))
     counties = _places(filters.county)
     municipals = _places(filters.municipal)
     if counties is not None or municipals is not None:
         tests.append(
             lambda r: any(
-                (counties is None or c in counties) and (municipals is None or m in municipals)
-                for c, m in r.places
+                (counties is None or p.get("county") in counties)
+                and (municipals is None or p.get("municipal") in municipals)
+                for p in r.locations
             )
         )
     return tests

@@ -1,0 +1,79 @@
+"""`PublicFeedClient.harvest_all()` over a 50k-ad world with the hit cap at 1000.
+
+    python bench/publicfeed_harvest.py [ADS] [RUNS]
+
+Against `jobfakes serve publicfeed --publicfeed-cap 1000` (1 worker, the default) over
+loopback, and in process through the adapter. Before each harvest the world's version is
+bumped (a throw-away token is revoked), so every run pays for building the feed's index of
+that version and none is answered from the response cache. The index build is also timed
+alone, in process.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import requests
+from _common import served
+from jobfakes.fakes.publicfeed.listing import Listing
+
+from jobfakes.client import PublicFeedClient
+from jobfakes.core.adapter import WSGIAdapter
+from jobfakes.core.app import create_app
+from jobfakes.core.config import Config
+
+CAP = 1000
+
+
+def harvest(client: PublicFeedClient, truth: int, admin: str) -> tuple[float, int]:
+    client.session.post(f"{admin}/tokens/revoke", json={"fake": "publicfeed", "token": "bench"})
+    client.requests_made = 0
+    start = time.perf_counter()
+    ads = client.harvest_all()
+    seconds = time.perf_counter() - start
+    if len(ads) != truth or len({a["uuid"] for a in ads}) != truth:
+        raise RuntimeError(f"harvested {len(ads)} ads, the world has {truth} active")
+    return seconds, client.requests_made
+
+
+def report(transport: str, runs: list[tuple[float, int]], truth: int) -> None:
+    low, high = min(s for s, _ in runs), max(s for s, _ in runs)
+    print(
+        f"| {transport} | {truth:,} | {runs[-1][1]} | {low:.2f}-{high:.2f} | {truth / high:,.0f}"
+        f"-{truth / low:,.0f} |",
+        flush=True,
+    )
+
+
+def main() -> None:
+    ads = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    print(f"harvest_all, cap {CAP}, page size 100, {ads:,}-ad world")
+    print(f"| transport | active ads | requests | seconds ({runs} runs) | ads/s |")
+    print("|---|---:|---:|---:|---:|---:|")
+    args = ("publicfeed", "--clock", "frozen", "--ads", str(ads), "--publicfeed-cap", str(CAP))
+    with served(*args) as (base, token):
+        truth = len(requests.get(f"{base}/__admin/ads", params={"status": "ACTIVE"}).json())
+        client = PublicFeedClient(base, token)
+        timed = [harvest(client, truth, f"{base}/__admin") for _ in range(runs)]
+        report("HTTP, gunicorn 1 worker x 8 threads", timed, truth)
+    app = create_app(Config(ads=ads, publicfeed_cap=CAP, fakes=("publicfeed",)))
+    session = requests.Session()
+    session.trust_env = False
+    session.mount("http://fake", WSGIAdapter(app))
+    truth = len(session.get("http://fake/__admin/ads", params={"status": "ACTIVE"}).json())
+    client = PublicFeedClient("http://fake", session=session)
+    timed = [harvest(client, truth, "http://fake/__admin") for _ in range(runs)]
+    report("in process (adapter)", timed, truth)
+    world = app.extensions["jobfakes"].world
+    builds = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        Listing.build(world.store, world.now())
+        builds.append(time.perf_counter() - start)
+    print(f"index build over {truth:,} active ads: {min(builds):.2f}-{max(builds):.2f} s")
+
+
+if __name__ == "__main__":
+    main()
