@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import requests
@@ -148,3 +149,17 @@ def test_errors_are_typed(publicfeed_inprocess):
         client.page(colour="red")
     with pytest.raises(ConfigError):
         PublicFeedClient(fake.base_url, page_size=500)
+
+
+def test_the_readme_example_runs(publicfeed_inprocess):
+    fake = publicfeed_inprocess
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    code = readme.split("## Public feed v1")[1].split("```python")[1].split("```")[0]
+    plain = requests.Session()
+    plain.adapters = fake.session.adapters
+    code = code.replace(
+        'PublicFeedClient("http://127.0.0.1:8700")', "PublicFeedClient(BASE, session=SESSION)"
+    )
+    namespace = {"BASE": fake.base_url, "SESSION": plain}
+    exec(code, namespace)
+    assert {a["uuid"] for a in namespace["everything"]} == _truth(fake.admin)

@@ -223,3 +223,13 @@ def test_requests_are_journalled_under_the_fake(publicfeed_inprocess):
         (200, "publicfeed"),
         (400, "publicfeed"),
     ]
+
+
+@pytest.mark.jobfakes(publicfeed_cap=100)
+def test_a_page_size_that_does_not_divide_the_cap(publicfeed_inprocess):
+    fake = publicfeed_inprocess
+    expected = [ad["uuid"] for ad in truth(fake)]
+    body = page(fake, size=30, page=3)  # 4 pages of the 100 hits; reported clamp is 0..2
+    assert (body["totalPages"], body["pageNumber"], body["last"]) == (4, 2, False)
+    assert [a["uuid"] for a in body["content"]] == expected[90:120]
+    assert page(fake, size=30, page=4)["content"] == body["content"]
