@@ -51,7 +51,7 @@ def main() -> None:
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     print(f"harvest_all, cap {CAP}, page size 100, {ads:,}-ad world")
     print(f"| transport | active ads | requests | seconds ({runs} runs) | ads/s |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|")
     args = ("publicfeed", "--clock", "frozen", "--ads", str(ads), "--publicfeed-cap", str(CAP))
     with served(*args) as (base, token):
         truth = len(requests.get(f"{base}/__admin/ads", params={"status": "ACTIVE"}).json())

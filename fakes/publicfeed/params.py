@@ -18,7 +18,7 @@ from jobfakes.world.times import DAY, US, from_datetime
 
 DEFAULT_SIZE = 20
 MAX_SIZE = 100
-_CENTURY = 36_525 * DAY  # `*`: now minus or plus 100 years
+OPEN_START, OPEN_END = -(2**62), 2**62  # `*`: the service used now -/+ 100 years
 _INTERVAL = re.compile(r"([\[(])([^\]),]+)\s*,\s*([^\])]+)([\])])", re.ASCII)
 _DATE = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})"
@@ -162,12 +162,12 @@ def date_filter(raw: str | None, now: int) -> DateRange | None:
 
 def _range(start: str, start_in: bool, end: str, end_in: bool, now: int) -> DateRange:
     if start == "*":
-        low = now - _CENTURY
+        low = OPEN_START
     else:
         first = parse_date(start, now)
         low = first.us if start_in else first.round_up() + 1
     if end == "*":
-        high = now + _CENTURY
+        high = OPEN_END
     else:
         last = parse_date(end, now)
         high = last.round_up() if end_in else last.us - 1
@@ -193,7 +193,7 @@ class FeedQuery:
     size: int
     page: int  # as asked, before any clamp
     filters: Filters
-    relative: bool  # uses now/today/...: the answer changes as the clock runs
+    relative: bool  # uses now/today/...: the answer may change as the clock runs
 
 
 def feed_query(args: MultiDict[str, str], now: int) -> FeedQuery:
@@ -213,6 +213,6 @@ def feed_query(args: MultiDict[str, str], now: int) -> FeedQuery:
         county=value_list(args.get("county"), upper=True),
         municipal=value_list(args.get("municipal"), upper=True),
     )
-    words = ("now", "today", "yesterday", "tomorrow", "*")
+    words = ("now", "today", "yesterday", "tomorrow")
     relative = any(w in (args.get(n) or "") for n in ("published", "updated") for w in words)
     return FeedQuery(size, page, filters, relative)
