@@ -34,7 +34,7 @@ def _wait(url: str, process: subprocess.Popen, timeout: float = 30) -> None:
         try:
             requests.get(url, timeout=1)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # a loaded machine: not up yet
             time.sleep(0.05)
     raise AssertionError(f"{url} did not come up")
 
