@@ -48,7 +48,7 @@ class PublicFeedBackend:
         self.cap = runtime.config.publicfeed_cap
         self._listing: tuple[int, Listing] | None = None
         self._lock = threading.Lock()
-        self._selections: VersionedCache[Sequence[Row]] = VersionedCache(256)
+        self._selections: VersionedCache[Sequence[Row]] = VersionedCache(64)  # <= 200 kB each
         self._claims: VersionedCache[dict[str, Any] | str] = VersionedCache()
 
     def listing(self) -> Listing:
