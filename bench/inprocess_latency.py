@@ -21,7 +21,7 @@ def main() -> None:
     app = create_app(Config(ads=5000))
     session = requests.Session()
     session.mount("http://fake", WSGIAdapter(app))
-    token = session.post("http://fake/__admin/tokens", json={}).json()["token"]
+    token = session.post("http://fake/__admin/tokens", json={"fake": "navfeed"}).json()["token"]
     session.headers["Authorization"] = f"Bearer {token}"
     page = session.get("http://fake/api/v1/feed?pageSize=50").json()
     ids = [page["id"], page["next_id"]]

@@ -16,6 +16,7 @@ import requests
 from click.testing import CliRunner
 
 from jobfakes.cli import main
+from jobfakes.core import registry
 
 BIN = Path(sys.executable).parent
 
@@ -87,7 +88,7 @@ def test_serve_rejects_unknown_fake():
 
 def test_serve_prints_url_and_token_and_serves(tmp_path):
     with _serve("--ads", "300", "--db", str(tmp_path / "world.sqlite")) as (base, first, token):
-        assert first == f"jobfakes serving navfeed at {base}"
+        assert first == f"jobfakes serving {', '.join(registry.names())} at {base}"
         response = requests.get(
             f"{base}/api/v1/feed?pageSize=3",
             headers={"Authorization": f"Bearer {token}"},
@@ -142,3 +143,14 @@ def test_gunicorn_wsgi_app_reads_environment():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_serve_publicfeed_alone_with_a_cap():
+    with _serve("publicfeed", "--ads", "300", "--publicfeed-cap", "50") as (base, first, token):
+        assert first == f"jobfakes serving publicfeed at {base}"
+        body = requests.get(
+            f"{base}/public-feed/api/v1/ads?size=20",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        ).json()
+        assert (body["totalElements"], body["totalPages"]) == (50, 3)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import schemathesis
+import yaml
 from hypothesis import HealthCheck, settings
 
 from jobfakes.core.app import create_app
@@ -31,4 +32,35 @@ def test_contract_is_served_and_lists_every_route():
         "/api/v1/feed/{feedPageId}",
         "/api/v1/feedentry/{adUuid}",
         "/api/publicToken",
+    }
+
+
+# ---- publicfeed -------------------------------------------------------------------------
+PUBLICFEED_TOKEN = (
+    APP.test_client().post("/__admin/tokens", json={"fake": "publicfeed"}).get_json()["token"]
+)
+publicfeed_schema = schemathesis.openapi.from_wsgi(
+    "/public-feed/swagger/api/public-feed-api.yaml", APP
+)
+
+
+@publicfeed_schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_publicfeed_conforms_to_its_contract(case):
+    # As upstream (docs/fidelity.md): unknown routes and methods are a bare 404 (Ktor), unknown
+    # parameters are ignored, and out-of-range sizes and pages are clamped, not refused.
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {PUBLICFEED_TOKEN}"},
+        excluded_checks=[unsupported_method, negative_data_rejection],
+    )
+
+
+def test_publicfeed_contract_is_served_and_lists_every_route():
+    response = APP.test_client().get("/public-feed/swagger/api/public-feed-api.yaml")
+    assert response.status_code == 200
+    spec = yaml.safe_load(response.data)
+    assert spec["openapi"].startswith("3.")
+    assert set(spec["paths"]) >= {
+        "/public-feed/api/v1/ads",
+        "/public-feed/swagger/api/public-feed-api.yaml",
     }

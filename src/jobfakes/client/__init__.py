@@ -2,5 +2,6 @@
 
 from jobfakes.client.mirror import Mirror
 from jobfakes.client.navfeed import FeedCursor, NavFeedClient
+from jobfakes.client.publicfeed import HarvestError, PublicFeedClient
 
-__all__ = ["FeedCursor", "Mirror", "NavFeedClient"]
+__all__ = ["FeedCursor", "HarvestError", "Mirror", "NavFeedClient", "PublicFeedClient"]
