@@ -47,11 +47,8 @@ publicfeed_schema = schemathesis.openapi.from_wsgi(
 @publicfeed_schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_publicfeed_conforms_to_its_contract(case):
-    # As upstream (docs/fidelity.md): unknown routes and methods are a bare 404 (Ktor), unknown
-    # parameters are ignored, and out-of-range sizes and pages are clamped, not refused.
     case.call_and_validate(
-        headers={"Authorization": f"Bearer {PUBLICFEED_TOKEN}"},
-        excluded_checks=[unsupported_method, negative_data_rejection],
+        headers=auth_headers(token=PUBLICFEED_TOKEN), excluded_checks=excluded_checks("publicfeed")
     )
 
 
