@@ -2,5 +2,6 @@
 
 from jobfakes.client.mirror import Mirror
 from jobfakes.client.navfeed import FeedCursor, NavFeedClient
+from jobfakes.client.parsebot import ParseBotClient
 
-__all__ = ["FeedCursor", "Mirror", "NavFeedClient"]
+__all__ = ["FeedCursor", "Mirror", "NavFeedClient", "ParseBotClient"]
