@@ -6,7 +6,6 @@ import itertools
 from typing import Any
 
 import requests
-
 from jobfakes.fakes.parsebot.backend import SCRAPER_ID
 
 PATH = f"/scraper/{SCRAPER_ID}"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from jobfakes.fakes.parsebot import SPEC
 
 from jobfakes.core.app import create_app
 from jobfakes.core.config import Config
 from jobfakes.errors import ConfigError
-from jobfakes.fakes.parsebot import SPEC
 from tests.fakes.parsebot.parsebot_helpers import PATH, call, new_key
 
 
