@@ -19,7 +19,6 @@ def _truth_counts(ads):
     counts = {name: Counter() for name in ("extent", "sector", "remote", "engagementType")}
     counties, places = Counter(), Counter()
     for ad in ads:
-        extent = ad.get("extent") or ""
         for key in ("Heltid", "Deltid", UNKNOWN):
             counts["extent"][key] += _carries(ad, "extent", key)
         if ad.get("sector"):
