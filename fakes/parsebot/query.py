@@ -65,8 +65,9 @@ class Where:
     """The bitmap of each active filter, by facet, and the words' matches with their scores."""
 
     parts: dict[str, int] = field(default_factory=dict)
-    scores: dict[int, float] | None = None  # None: no words, everything matches
-    text: int | None = None  # the matches as a bitmap
+    expression: str | None = None  # None: no words, everything matches
+    matched: list[int] = field(default_factory=list)  # ids matching the words
+    text: int | None = None  # the same as a bitmap
 
     def mask(self, index: SearchIndex, without: str | None = None) -> int:
         """Ads passing every filter but `without`'s, and the words."""
@@ -79,11 +80,10 @@ class Where:
 
 def where(index: SearchIndex, filters: Filters, q: str, now: int) -> Where:
     """Call inside `index.reading()`."""
-    result = Where()
-    expression = match_expression(q)
-    if expression is not None:
-        result.scores = index.matches(expression)
-        result.text = bits(result.scores)
+    result = Where(expression=match_expression(q))
+    if result.expression is not None:
+        result.matched = index.matching(result.expression)
+        result.text = bits(result.matched)
     if filters.extent:
         raw = [r for v in filters.extent for r in _EXTENT.get(v, ())]
         result.parts["extent"] = index.mask("extent", raw)
@@ -148,8 +148,6 @@ def _ordered(index: SearchIndex, sort: str, mask: int, scores: dict[int, float] 
                 if len(found) == count:
                     break
         return found
-    table = members(mask)
-    hits = [i for i in scores if has(table, i)]
     docs = index.docs
 
     def key(i: int) -> tuple[float, float, str]:
@@ -160,7 +158,7 @@ def _ordered(index: SearchIndex, sort: str, mask: int, scores: dict[int, float] 
             return (-doc.published, score, doc.uuid)
         return (_expiry(doc.expires), score, doc.uuid)
 
-    return heapq.nsmallest(count, hits, key=key)
+    return heapq.nsmallest(count, scores, key=key)
 
 
 def _expiry(value: int | None) -> int:
@@ -169,21 +167,27 @@ def _expiry(value: int | None) -> int:
 
 def search(index: SearchIndex, query: SearchQuery, now: int) -> Page:
     """One page of hits and the total. Without words in `q`, `relevant` means `published`
-    and every hit scores 1.0, as a match-all query does."""
+    and every hit scores 1.0, as a match-all query does. bm25 is computed for the hits only."""
     with index.reading():
         w = where(index, query.filters, query.q, now)
         mask = w.mask(index)
         total = mask.bit_count()
         sort = query.sort
-        if w.scores is None and sort == "relevant":
+        scores = None
+        if w.expression is not None:
+            among = None
+            if total < len(w.matched):  # filters left some matches out
+                table = members(mask)
+                among = [i for i in w.matched if has(table, i)]
+            scores = index.scores(w.expression, among)
+        elif sort == "relevant":
             sort = "published"
-        ids = _ordered(index, sort, mask, w.scores, query.start + query.size)[query.start :]
+        ids = _ordered(index, sort, mask, scores, query.start + query.size)[query.start :]
         payloads = index.payloads(ids)
-        if w.scores is None:
+        if scores is None:
             best = 1.0 if total else None
             hits = [(index.docs[i].uuid, payloads[i], 1.0) for i in ids]
         else:
-            table = members(mask)
-            best = max((v for i, v in w.scores.items() if has(table, i)), default=None)
-            hits = [(index.docs[i].uuid, payloads[i], w.scores[i]) for i in ids]
+            best = max(scores.values(), default=None)
+            hits = [(index.docs[i].uuid, payloads[i], scores[i]) for i in ids]
     return Page(total, best, hits)

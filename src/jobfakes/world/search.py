@@ -281,14 +281,25 @@ class SearchIndex:
             self._since[instant] = bits(doc_id for _, _, doc_id in self.by_published[:end])
         return self._since[instant]
 
-    def matches(self, expression: str, weights: tuple[float, ...] = WEIGHTS) -> dict[int, float]:
-        """Ids of the ads matching an FTS5 expression, with their bm25 relevance (higher is
-        better, so the sign of FTS5's bm25 is turned)."""
+    def matching(self, expression: str) -> list[int]:
+        """Ids of the ads matching an FTS5 expression."""
+        rows = self.conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (expression,))
+        return [row[0] for row in rows]
+
+    def scores(self, expression: str, among: list[int] | None = None,
+               weights: tuple[float, ...] = WEIGHTS) -> dict[int, float]:  # fmt: skip
+        """bm25 relevance of the matching ads (of `among` only, when given), higher is better:
+        the sign of FTS5's bm25 is turned. bm25 is computed for those rows only."""
         args = ", ".join(str(w) for w in weights)
-        rows = self.conn.execute(
-            f"SELECT rowid, -bm25(fts, {args}) FROM fts WHERE fts MATCH ?", (expression,)
-        )
-        return dict(rows)
+        sql = f"SELECT rowid, -bm25(fts, {args}) FROM fts WHERE fts MATCH ?"
+        if among is None:
+            return dict(self.conn.execute(sql, (expression,)))
+        found: dict[int, float] = {}
+        for start in range(0, len(among), 30_000):  # SQLite's limit on parameters
+            chunk = among[start : start + 30_000]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.conn.execute(f"{sql} AND +rowid IN ({marks})", [expression, *chunk]))
+        return found
 
     def payloads(self, ids: list[int]) -> dict[int, bytes]:
         if not ids:
