@@ -20,8 +20,8 @@ ODD_TEXT = st.one_of(
     st.integers(-(10**30), 10**30).map(str),
 )
 JSON_VALUE = st.one_of(
-    ODD_TEXT, st.integers(-(10**30), 10**30), st.floats(allow_nan=False, allow_infinity=False), st.booleans(),
-    st.none(), st.lists(ODD_TEXT, max_size=3),
+    ODD_TEXT, st.integers(-(10**30), 10**30), st.booleans(), st.none(),
+    st.floats(allow_nan=False, allow_infinity=False), st.lists(ODD_TEXT, max_size=3),
     st.dictionaries(st.text(max_size=3), st.none(), max_size=2),
 )  # fmt: skip
 NAMES = st.sampled_from(
