@@ -16,6 +16,7 @@ import requests
 from click.testing import CliRunner
 
 from jobfakes.cli import main
+from jobfakes.core import registry
 
 BIN = Path(sys.executable).parent
 
@@ -87,7 +88,7 @@ def test_serve_rejects_unknown_fake():
 
 def test_serve_prints_url_and_token_and_serves(tmp_path):
     with _serve("--ads", "300", "--db", str(tmp_path / "world.sqlite")) as (base, first, token):
-        assert first == f"jobfakes serving navfeed at {base}"
+        assert first == f"jobfakes serving {', '.join(registry.names())} at {base}"
         response = requests.get(
             f"{base}/api/v1/feed?pageSize=3",
             headers={"Authorization": f"Bearer {token}"},
