@@ -41,8 +41,6 @@ CREATE VIRTUAL TABLE fts USING fts5 (title, employer, body, categories,
 """
 _TAG = re.compile(r"<[^>]+>")
 _BREAK = re.compile(r"</(p|li|h\d|div)>|<br\s*/?>", re.IGNORECASE)
-_BLANKS = re.compile(r"[ \t]+")
-_LINES = re.compile(r"\n\s*\n+")
 
 
 def plain_text(markup: str) -> str:
@@ -51,10 +49,8 @@ def plain_text(markup: str) -> str:
     >>> plain_text("<p>Hei &amp; velkommen</p><ul><li>En</li><li>To</li></ul>")
     'Hei & velkommen\\nEn\\nTo'
     """
-    text = _BREAK.sub("\n", markup)
-    text = html.unescape(_TAG.sub(" ", text))
-    lines = (_BLANKS.sub(" ", line).strip() for line in text.split("\n"))
-    return _LINES.sub("\n", "\n".join(line for line in lines if line)).strip()
+    text = html.unescape(_TAG.sub(" ", _BREAK.sub("\n", markup)))
+    return "\n".join(joined for line in text.split("\n") if (joined := " ".join(line.split())))
 
 
 def bits(positions: Iterable[int]) -> int:
