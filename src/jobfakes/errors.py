@@ -5,6 +5,8 @@ JobFakesError
  |    +-- Unauthorized      401: missing, bad, expired or revoked credentials
  |    +-- NotFound          404
  |    +-- UpstreamError     any other unexpected status (after retries)
+ |    +-- RateLimited       429 still after the retries a client allows itself
+ |    +-- CreditsExhausted  a metered API's allowance is used up (parse.bot's 402)
  +-- ConfigError            bad configuration given to a client or server
 """
 
@@ -31,6 +33,22 @@ class NotFound(ClientError):
 
 class UpstreamError(ClientError):
     pass
+
+
+class RateLimited(ClientError):
+    def __init__(self, message: str, status: int | None = None, url: str | None = None,
+                 retry_after: float | None = None):  # fmt: skip
+        super().__init__(message, status, url)
+        self.retry_after = retry_after
+
+
+class CreditsExhausted(ClientError):
+    """No credits left until `retry_after` seconds have passed (the next month)."""
+
+    def __init__(self, message: str, status: int | None = None, url: str | None = None,
+                 retry_after: float | None = None):  # fmt: skip
+        super().__init__(message, status, url)
+        self.retry_after = retry_after
 
 
 class ConfigError(JobFakesError, ValueError):

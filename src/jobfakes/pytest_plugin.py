@@ -178,6 +178,8 @@ def _handle(name: str, request: pytest.FixtureRequest, live: bool) -> FakeHandle
     authorised.adapters = session.adapters
     if token:
         authorised.headers["Authorization"] = f"Bearer {token}"
+    if spec.session_headers:  # API keys and the like
+        authorised.headers.update(spec.session_headers(app.extensions["jobfakes"].backends[name]))
     return FakeHandle(name, base_url, app, authorised, admin, token)
 
 

@@ -33,6 +33,7 @@ class FakeSpec:
     error_body: Callable[[int, str], Response] | None = None  # (status, title) -> response
     default_subject: str = "jobfakes@example.com"
     banner: Callable[[Any], list[str]] | None = None  # backend -> lines `serve` prints at start
+    session_headers: Callable[[Any], dict[str, str]] | None = None  # backend -> test headers
 
 
 def names() -> list[str]:

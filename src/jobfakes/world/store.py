@@ -195,6 +195,18 @@ class Store:
         row = self.conn.execute("SELECT id FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         return None if row is None else str(row[0])
 
+    def event_id_at(self, seq: int) -> str | None:
+        """The id of the event at a sequence number (None when there is none)."""
+        row = self.conn.execute("SELECT id FROM events WHERE seq = ?", (seq,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def ads_changed_after(self, seq: int) -> list[str]:
+        """Uuids of the ads that events after `seq` changed (for indexes that follow the world)."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT ad_uuid FROM events WHERE seq > ?", (seq,)
+        ).fetchall()
+        return [str(row[0]) for row in rows]
+
     def is_revoked(self, fake: str, token: str) -> bool:
         row = self.conn.execute(
             "SELECT 1 FROM revoked WHERE fake = ? AND token = ?", (fake, token)
