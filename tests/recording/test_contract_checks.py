@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -226,3 +227,19 @@ def test_the_script_skips_apis_whose_fake_is_not_registered(tmp_path):
         else:
             assert f"{name}: skipped, its fake is not registered" in result.stdout
             assert not (tmp_path / f"{name}.yaml").exists()
+
+
+def test_the_publicfeed_cassette_pages_past_the_cap_and_back_in_time():
+    items = cassette.load(FIXTURES / "publicfeed.yaml")
+    assert all(i.status == 200 for i in items)
+    windows = [i for i in items if "published=%5B%2A%2C" in i.uri]  # published=[*,T)
+    assert windows, "the harvest never paged back in time"
+    first = json.loads(items[0].body)
+    assert first["totalElements"] == 50  # the fixture's cap, hit on the first window
+
+
+def test_the_parsebot_cassette_ends_with_a_429_and_its_retry_after():
+    items = cassette.load(FIXTURES / "parsebot.yaml")
+    assert [i.status for i in items][-1] == 429
+    assert all(i.status == 200 for i in items[:-1])
+    assert int(items[-1].headers["Retry-After"][0]) >= 1
