@@ -1,0 +1,184 @@
+"""Clauses -> SQL over the Jobfeed store (`jobs` j, `postings` p, `*_fts`, `*_vocab`, `places`)."""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections.abc import Iterable, Sequence
+
+from jobfakes.query import fulltext as ft
+from jobfakes.query.errors import QueryError
+from jobfakes.query.params import (
+    Between,
+    Clause,
+    Equals,
+    Exists,
+    FieldLike,
+    InCodes,
+    Predicate,
+    Prefix,
+    Radius,
+    Text,
+)
+from jobfakes.query.text import tokenize
+from jobfakes.query.textsql import TextCompiler
+
+Args = tuple[object, ...]
+ALIASES = {"job": "j", "posting": "p"}
+TABLES = {"job": "jobs", "posting": "postings"}
+EARTH_KM = 6371.0088  # mean Earth radius
+KM_PER_DEGREE = EARTH_KM * math.pi / 180
+MAX_CLAUSES = 1024  # Lucene's default maximum number of boolean clauses
+MAX_DEPTH = 64
+
+
+class SqlitePlaces:
+    """Place lookups over the store's `places` table."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def code(self, name: str) -> int | None:
+        """The best matching place: same words (case and accents aside), else the shortest
+        name that begins with them; the lowest code breaks ties."""
+        wanted = tokenize(name)
+        if not wanted:
+            return None
+        prefix = " ".join(wanted)
+        best: tuple[int, int, int] | None = None
+        for code, place in self.conn.execute("SELECT code, name FROM places"):
+            words = " ".join(tokenize(place))
+            if words == prefix:
+                rank = (0, 0, code)
+            elif words.startswith(prefix):
+                rank = (1, len(words), code)
+            else:
+                continue
+            if best is None or rank < best:
+                best = rank
+        return None if best is None else best[2]
+
+    def coordinates(self, code: int) -> tuple[float, float] | None:
+        """(lat, lon) of a place code."""
+        row = self.conn.execute("SELECT lat, lon FROM places WHERE code = ?", (code,)).fetchone()
+        return None if row is None else (float(row[0]), float(row[1]))
+
+
+def haversine_sql(lat_column: str, lon_column: str) -> str:
+    """Great-circle distance in km from (?, ?) to the columns; arguments lat, lat, lon."""
+    return (
+        f"{2 * EARTH_KM!r} * asin(min(1.0, sqrt("
+        f"pow(sin(radians({lat_column} - ?) / 2), 2) + cos(radians(?)) * cos(radians({lat_column}))"
+        f" * pow(sin(radians({lon_column} - ?) / 2), 2))))"
+    )
+
+
+def predicate_sql(
+    predicate: Predicate, field: FieldLike, level: str, conn: sqlite3.Connection
+) -> tuple[str, Args]:
+    """One predicate as SQL over the level's alias."""
+    alias = ALIASES[level]
+    column = f"{alias}.{field.name}"
+    listed = field.type == "codes"
+    if isinstance(predicate, Exists):
+        empty = {"text": "''", "string": "''", "codes": "'[]'"}.get(field.type)
+        sql = f"{column} IS NOT NULL" + (f" AND {column} != {empty}" if empty else "")
+        return (f"({sql})" if predicate.exists else f"NOT ({sql})"), ()
+    if isinstance(predicate, Equals):
+        if listed:
+            return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE value = ?)", (predicate.value,)
+        return f"{column} = ?", (predicate.value,)
+    if isinstance(predicate, Prefix):
+        target = "value" if listed else column
+        sql = f"substr({target}, 1, ?) = ?"
+        if listed:
+            sql = f"EXISTS (SELECT 1 FROM json_each({column}) WHERE {sql})"
+        return sql, (len(predicate.text), predicate.text)
+    if isinstance(predicate, Between):
+        parts, args = [f"{column} IS NOT NULL"], []
+        if predicate.low is not None:
+            parts.append(f"{column} >= ?")
+            args.append(predicate.low)
+        if predicate.high is not None:
+            parts.append(f"{column} <= ?")
+            args.append(predicate.high)
+        return "(" + " AND ".join(parts) + ")", tuple(args)
+    if isinstance(predicate, Radius):
+        return _radius(predicate, f"{column}_lat", f"{column}_lon")
+    if isinstance(predicate, InCodes):
+        if not predicate.codes:
+            return "0", ()
+        marks = ", ".join("?" * len(predicate.codes))
+        if listed:
+            return f"EXISTS (SELECT 1 FROM json_each({column}) WHERE value IN ({marks}))", tuple(
+                predicate.codes
+            )
+        return f"{column} IN ({marks})", tuple(predicate.codes)
+    return TextCompiler(conn, TABLES[level], field.name, alias).compile(predicate.query)
+
+
+def _radius(radius: Radius, lat: str, lon: str) -> tuple[str, Args]:
+    dlat = radius.km / KM_PER_DEGREE
+    parts = [f"{lat} BETWEEN ? AND ?"]
+    args: list[object] = [radius.lat - dlat, radius.lat + dlat]
+    cos_lat = math.cos(math.radians(radius.lat))
+    if cos_lat > 0.01 and dlat < 80:  # the box prefilter only where it is a box
+        dlon = dlat / cos_lat
+        parts.append(f"{lon} BETWEEN ? AND ?")
+        args += [radius.lon - dlon, radius.lon + dlon]
+    parts.append(f"{haversine_sql(lat, lon)} <= ?")
+    args += [radius.lat, radius.lat, radius.lon, radius.km]
+    return "(" + " AND ".join(parts) + ")", tuple(args)
+
+
+def _check_size(clause: Clause) -> None:
+    for predicate in clause.alternatives:
+        if isinstance(predicate, Text):
+            leaves, depth = _measure(predicate.query)
+            if leaves > MAX_CLAUSES or depth > MAX_DEPTH:
+                raise QueryError(
+                    clause.param,
+                    f"the full-text query is too complex (at most {MAX_CLAUSES} terms "
+                    f"and {MAX_DEPTH} levels of nesting)",
+                )
+
+
+def _measure(node: ft.Node) -> tuple[int, int]:
+    if isinstance(node, ft.Not):
+        leaves, depth = _measure(node.child)
+        return leaves, depth + 1
+    if isinstance(node, (ft.And, ft.Or)):
+        measured = [_measure(child) for child in node.children]
+        return sum(m[0] for m in measured), 1 + max(m[1] for m in measured)
+    return 1, 1
+
+
+def clause_sql(clause: Clause, conn: sqlite3.Connection) -> tuple[str, Args]:
+    """A clause: its alternatives OR-ed, negated (NULL counting as no match) with __not/__none."""
+    _check_size(clause)
+    pieces = [predicate_sql(p, clause.field, clause.level, conn) for p in clause.alternatives]
+    sql = " OR ".join(f"({s})" for s, _ in pieces)
+    args = tuple(a for _, x in pieces for a in x)
+    return (f"NOT IFNULL(({sql}), 0)" if clause.negated else f"({sql})"), args
+
+
+def combine(clauses: Iterable[Clause], conn: sqlite3.Connection) -> tuple[str, Args]:
+    """AND of the groups; clauses of one group without `__and` OR-ed, negations each AND-ed."""
+    groups: dict[tuple[str, str, str], list[tuple[str, Args]]] = {}
+    conjuncts: list[tuple[str, Args]] = []
+    for clause in clauses:
+        compiled = clause_sql(clause, conn)
+        if clause.negated or clause.conjunctive:
+            conjuncts.append(compiled)
+        else:
+            groups.setdefault(clause.group, []).append(compiled)
+    for members in groups.values():
+        sql = " OR ".join(s for s, _ in members)
+        conjuncts.insert(0, (f"({sql})" if len(members) > 1 else sql, _flat(members)))
+    if not conjuncts:
+        return "1", ()
+    return " AND ".join(s for s, _ in conjuncts), _flat(conjuncts)
+
+
+def _flat(pieces: Sequence[tuple[str, Args]]) -> Args:
+    return tuple(a for _, args in pieces for a in args)
