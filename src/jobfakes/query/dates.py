@@ -12,18 +12,8 @@ from jobfakes.query.errors import QueryError
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _STEP = re.compile(r"([+-])(\d+)([a-zA-Z])")
-# y M w d are the reference's units; h H m s (Elasticsearch's) are accepted too, and land on
-# the same day because `now` is the world clock's date.
-_UNITS = {
-    "y": "years",
-    "M": "months",
-    "w": "weeks",
-    "d": "days",
-    "h": "hours",
-    "H": "hours",
-    "m": "minutes",
-    "s": "seconds",
-}
+# the reference's units, case-sensitive (`m` is not a month); dates have no time of day
+_UNITS = {"y": "years", "M": "months", "w": "weeks", "d": "days"}
 
 
 def parse_date(value: str, param: str) -> dt.date:

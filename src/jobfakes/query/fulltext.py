@@ -44,7 +44,8 @@ class Fuzzy:
 
 @dataclass(frozen=True)
 class Phrase:
-    """`"a b"` (slop None) or `"a b"~N`: at most N words between the terms, in any order."""
+    """`"a b"` (slop None) or `"a b"~N`: the words in any order with at most N other words
+    between the first and the last."""
 
     text: str
     slop: int | None = None
@@ -103,7 +104,7 @@ TERM: /(?:\\.|[^\s()"|~^\\+\-!])(?:\\.|[^\s()"|~^\\])*/
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark(_GRAMMAR, parser="lalr", lexer="contextual", maybe_placeholders=False)
+    return Lark(_GRAMMAR, parser="lalr", lexer="basic", maybe_placeholders=False)
 
 
 _ESCAPE = re.compile(r"\\(.)")

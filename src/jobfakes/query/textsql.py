@@ -132,7 +132,10 @@ class TextCompiler:
                 return _DROP
             if node.slop is None or len(tokens) == 1:
                 return _Fts(_quote(" ".join(tokens)))
-            return _Fts(f"NEAR({' '.join(_quote(t) for t in tokens)}, {node.slop})")
+            # FTS5 counts every token between the first and the last term; the slop counts
+            # only the other words
+            distance = node.slop + len(tokens) - 2
+            return _Fts(f"NEAR({' '.join(_quote(t) for t in tokens)}, {distance})")
         if isinstance(node, ft.Wildcard):
             if node.pattern.strip("*") == "":
                 column = f"{self.alias}.{self.column}"

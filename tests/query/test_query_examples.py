@@ -1,0 +1,168 @@
+"""Every filter example of the reference (seeds/004 and the real use in reference 1.4), each
+checked against the brute-force oracle over the world's ground truth; where the reference's
+own values find nothing in a Dutch world, a variant with the world's values is checked too."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import frequent_words, sample
+
+from jobfakes.query import QueryError
+
+REFERENCE = [
+    [("job:profession", "696")],
+    [("posting:profession", "696")],
+    [("profession", "696")],
+    [("profession", "227|4980")],
+    [("profession", "227 OR 4980")],
+    [("profession[]", "227"), ("profession[]", "4980")],
+    [("date__range", "2017-01-01__2017-06-30"), ("date__range__and", "2017-06-26__2017-07-02")],
+    [("source_website__prefix", "example")],
+    [("expiration_date", "_not_exists")],
+    [("location__radius", "Amsterdam__25")],
+    [("location__radius", "1000__25")],
+    [("location__radius", "52.08,4.32__10")],
+    [("education_level__range", "3__8")],
+    [("date__range", "now-1y__now")],
+    [("date__range", "now-1M__")],
+    [("date__range", "now-1y-6M__now-1y")],
+    [("date__range", "2016-03-01||+1w__now")],
+    [("date__calendar", "2m")],
+    [("date__calendar", "1q")],
+    [("date__calendar", "1y")],
+    [("profession__custom", "123")],
+    [("education_level__not", "5")],
+    [("education_level__range__not", "3__8")],
+    [("full_text", "(transport OR auto) AND diesel AND NOT java")],
+    [("full_text", "(transport|auto) diesel -java")],
+    [("full_text", '"diesel technician"')],
+    [("full_text", "colour~")],
+    [("full_text", '"junior manager"~3')],
+    [("full_text", "auto*")],
+    [("full_text", "*ologist")],
+    [("full_text", "p*diatric")],
+    [("organization_name__exact", "Globen")],
+    [("full_text", "java developer")],
+    # real use (reference 1.4)
+    [("posting:expired", "false")],
+    [("job:contract_type", "2|3|4|6|9")],
+    [("advertiser_type", "1")],
+    [("posting:source_website__prefix__none", "freelancer|freelance|jobbird")],
+    [("full_text", '((ZZP* OR Freelanc*) NOT ("geen ZZP" OR "alleen een loondienstverband"))')],
+]
+
+
+@pytest.mark.parametrize("params", REFERENCE, ids=lambda p: "&".join(f"{k}={v}" for k, v in p))
+def test_reference_examples_agree_with_the_oracle(sqlpath, params):
+    assert sqlpath.job_ids(params) == sqlpath.expected(params)
+    assert sqlpath.posting_ids(params) == sqlpath.expected_postings(params)
+
+
+def test_the_default_level_is_the_first_level(sqlpath):
+    assert sqlpath.job_ids([("profession", "696")]) == sqlpath.job_ids(
+        [("posting:profession", "696")]
+    )
+
+
+def test_the_three_spellings_of_multiple_values_agree(sqlpath):
+    code1, code2 = sample(sqlpath, "SELECT DISTINCT profession FROM postings ORDER BY 1 LIMIT 2")
+    pipe = sqlpath.job_ids([("profession", f"{code1}|{code2}")])
+    assert pipe == sqlpath.job_ids([("profession", f"{code1} OR {code2}")])
+    assert pipe == sqlpath.job_ids([("profession[]", str(code1)), ("profession[]", str(code2))])
+    single = sqlpath.job_ids([("profession", str(code1))]) | sqlpath.job_ids(
+        [("profession", str(code2))]
+    )
+    assert pipe == single and pipe
+
+
+def test_both_spellings_of_the_boolean_example_agree_on_world_words(sqlpath):
+    a, b, c, d = frequent_words(sqlpath, 40)[10:14]
+    long = sqlpath.job_ids([("full_text", f"({a} OR {b}) AND {c} AND NOT {d}")])
+    assert long == sqlpath.job_ids([("full_text", f"({a}|{b}) {c} -{d}")])
+    assert long == sqlpath.expected([("full_text", f"({a} OR {b}) AND {c} AND NOT {d}")])
+
+
+def world_variants(sqlpath):
+    """The reference's examples with values this world has."""
+    profession, website, org = sqlpath.conn.execute(
+        "SELECT profession, source_website, organization_name FROM postings ORDER BY rowid LIMIT 1"
+    ).fetchone()
+    words = frequent_words(sqlpath, 60)
+    text = sqlpath.conn.execute("SELECT full_text FROM postings ORDER BY rowid LIMIT 1").fetchone()[
+        0
+    ]
+    first, second = [w for w in text.split() if w.isalpha() and len(w) > 3][:2]
+    return [
+        [("job:profession", str(profession))],
+        [("posting:profession", str(profession))],
+        [("source_website__prefix", website[:3])],
+        [("source_website__prefix__not", website[:3])],
+        [("organization_name__exact", org)],
+        [("organization_name", org)],
+        [("date__range", "now-1y__now"), ("date__range__and", "now-6M__now-1M")],
+        [("location", "Amsterdam")],
+        [("location__radius", "Amsterdam__25"), ("profession", str(profession))],
+        [("location__radius__not", "Utrecht__40")],
+        [("job:location__radius", "52.08,4.32__30")],
+        [("profession__custom", "1")],
+        [("profession__custom_2", "12")],
+        [("profession__custom__not", "2")],
+        [("education_level__custom", "2")],
+        [("full_text", f"{words[3]} {words[7]}")],
+        [("full_text", f'"{first} {second}"')],
+        [("full_text", f'"{first} {second}"~3')],
+        [("full_text", f"{words[5][:-1]}~")],
+        [("full_text", f"{words[5][:4]}*")],
+        [("full_text", f"*{words[6][-4:]}")],
+        [("full_text", f"{words[8][0]}*{words[8][-3:]}")],
+        [("full_text", f"NOT {words[2]}")],
+        [("job_title", f"{words[9]} OR {words[12]}"), ("full_text", f"-{words[4]}")],
+        [("it_skills", "_exists"), ("job:it_skills__prefix", "java|python")],
+        [("salary__range", "3000__"), ("via_intermediary", "yes")],
+    ]
+
+
+def test_world_variants_agree_with_the_oracle_and_find_jobs(sqlpath):
+    found = 0
+    for params in world_variants(sqlpath):
+        got = sqlpath.job_ids(params)
+        assert got == sqlpath.expected(params), params
+        assert sqlpath.posting_ids(params) == sqlpath.expected_postings(params), params
+        found += bool(got)
+    assert found >= len(world_variants(sqlpath)) - 3  # the variants are not vacuous
+
+
+def test_radius_and_range_on_one_field_is_refused(sqlpath):
+    with pytest.raises(QueryError, match="__radius cannot be used together with __range"):
+        sqlpath.compile([("location__radius", "Amsterdam__25"), ("location__range", "1000__2000")])
+
+
+def test_exact_matches_the_whole_name_only_and_full_text_any_name_with_the_word(sqlpath):
+    org = sample(
+        sqlpath, "SELECT organization_name FROM postings WHERE organization_name LIKE '% %'"
+    )[0]
+    head = org.split()[0]
+
+    def having(test):
+        return {
+            job["job_id"]
+            for job in sqlpath.oracle.jobs
+            if any(test(p["organization_name"] or "") for p in job["postings"])
+        }
+
+    assert sqlpath.job_ids([("organization_name__exact", org)]) == having(lambda n: n == org)
+    assert sqlpath.job_ids([("organization_name__exact", head)]) == having(lambda n: n == head)
+    text = sqlpath.job_ids([("organization_name", head)])
+    assert having(lambda n: n == org) <= text
+
+
+def test_snippets_highlight_the_full_text_terms(sqlpath):
+    word = frequent_words(sqlpath, 20)[5]
+    filters = sqlpath.compile([("full_text", f"{word} -zzzz")])
+    text = sample(sqlpath, f"SELECT full_text FROM postings WHERE full_text LIKE '%{word}%'")[0]
+    snippets = filters.snippets(text)
+    assert snippets and all("<em>" in s for s in snippets)
+    assert all(
+        part.split("</em>")[0].lower() == word for s in snippets for part in s.split("<em>")[1:]
+    )
+    assert sqlpath.compile([("job_title", word)]).snippets(text) == []
