@@ -82,10 +82,8 @@ def blueprint() -> Blueprint:
         value = request.environ.get("jobfakes.jobfeed.user")
         return None if value is None else str(value)
 
-    @bp.route("/api/v3/fields", methods=["GET", "POST"])
+    @bp.get("/api/v3/fields")
     def fields() -> Response:
-        if request.method != "GET":
-            return errors.error(405, "/fields only supports GET", **{"Allow": "GET"})
         pairs = _pairs()
         return _render(_backend().fields(pairs, user()), pairs)
 
