@@ -53,42 +53,42 @@ REFERENCE = [
 
 
 @pytest.mark.parametrize("params", REFERENCE, ids=lambda p: "&".join(f"{k}={v}" for k, v in p))
-def test_reference_examples_agree_with_the_oracle(sqlpath, params):
-    assert sqlpath.job_ids(params) == sqlpath.expected(params)
-    assert sqlpath.posting_ids(params) == sqlpath.expected_postings(params)
+def test_reference_examples_agree_with_the_oracle(jobfeed, params):
+    assert jobfeed.job_ids(params) == jobfeed.expected(params)
+    assert jobfeed.posting_ids(params) == jobfeed.expected_postings(params)
 
 
-def test_the_default_level_is_the_first_level(sqlpath):
-    assert sqlpath.job_ids([("profession", "696")]) == sqlpath.job_ids(
+def test_the_default_level_is_the_first_level(jobfeed):
+    assert jobfeed.job_ids([("profession", "696")]) == jobfeed.job_ids(
         [("posting:profession", "696")]
     )
 
 
-def test_the_three_spellings_of_multiple_values_agree(sqlpath):
-    code1, code2 = sample(sqlpath, "SELECT DISTINCT profession FROM postings ORDER BY 1 LIMIT 2")
-    pipe = sqlpath.job_ids([("profession", f"{code1}|{code2}")])
-    assert pipe == sqlpath.job_ids([("profession", f"{code1} OR {code2}")])
-    assert pipe == sqlpath.job_ids([("profession[]", str(code1)), ("profession[]", str(code2))])
-    single = sqlpath.job_ids([("profession", str(code1))]) | sqlpath.job_ids(
+def test_the_three_spellings_of_multiple_values_agree(jobfeed):
+    code1, code2 = sample(jobfeed, "SELECT DISTINCT profession FROM postings ORDER BY 1 LIMIT 2")
+    pipe = jobfeed.job_ids([("profession", f"{code1}|{code2}")])
+    assert pipe == jobfeed.job_ids([("profession", f"{code1} OR {code2}")])
+    assert pipe == jobfeed.job_ids([("profession[]", str(code1)), ("profession[]", str(code2))])
+    single = jobfeed.job_ids([("profession", str(code1))]) | jobfeed.job_ids(
         [("profession", str(code2))]
     )
     assert pipe == single and pipe
 
 
-def test_both_spellings_of_the_boolean_example_agree_on_world_words(sqlpath):
-    a, b, c, d = frequent_words(sqlpath, 40)[10:14]
-    long = sqlpath.job_ids([("full_text", f"({a} OR {b}) AND {c} AND NOT {d}")])
-    assert long == sqlpath.job_ids([("full_text", f"({a}|{b}) {c} -{d}")])
-    assert long == sqlpath.expected([("full_text", f"({a} OR {b}) AND {c} AND NOT {d}")])
+def test_both_spellings_of_the_boolean_example_agree_on_world_words(jobfeed):
+    a, b, c, d = frequent_words(jobfeed, 40)[10:14]
+    long = jobfeed.job_ids([("full_text", f"({a} OR {b}) AND {c} AND NOT {d}")])
+    assert long == jobfeed.job_ids([("full_text", f"({a}|{b}) {c} -{d}")])
+    assert long == jobfeed.expected([("full_text", f"({a} OR {b}) AND {c} AND NOT {d}")])
 
 
-def world_variants(sqlpath):
+def world_variants(jobfeed):
     """The reference's examples with values this world has."""
-    profession, website, org = sqlpath.conn.execute(
+    profession, website, org = jobfeed.conn.execute(
         "SELECT profession, source_website, organization_name FROM postings ORDER BY rowid LIMIT 1"
     ).fetchone()
-    words = frequent_words(sqlpath, 60)
-    text = sqlpath.conn.execute("SELECT full_text FROM postings ORDER BY rowid LIMIT 1").fetchone()[
+    words = frequent_words(jobfeed, 60)
+    text = jobfeed.conn.execute("SELECT full_text FROM postings ORDER BY rowid LIMIT 1").fetchone()[
         0
     ]
     first, second = [w for w in text.split() if w.isalpha() and len(w) > 3][:2]
@@ -122,47 +122,56 @@ def world_variants(sqlpath):
     ]
 
 
-def test_world_variants_agree_with_the_oracle_and_find_jobs(sqlpath):
+def test_world_variants_agree_with_the_oracle_and_find_jobs(jobfeed):
     found = 0
-    for params in world_variants(sqlpath):
-        got = sqlpath.job_ids(params)
-        assert got == sqlpath.expected(params), params
-        assert sqlpath.posting_ids(params) == sqlpath.expected_postings(params), params
+    for params in world_variants(jobfeed):
+        got = jobfeed.job_ids(params)
+        assert got == jobfeed.expected(params), params
+        assert jobfeed.posting_ids(params) == jobfeed.expected_postings(params), params
         found += bool(got)
-    assert found >= len(world_variants(sqlpath)) - 3  # the variants are not vacuous
+    assert found >= len(world_variants(jobfeed)) - 3  # the variants are not vacuous
 
 
-def test_radius_and_range_on_one_field_is_refused(sqlpath):
+def test_radius_and_range_on_one_field_is_refused(jobfeed):
     with pytest.raises(QueryError, match="__radius cannot be used together with __range"):
-        sqlpath.compile([("location__radius", "Amsterdam__25"), ("location__range", "1000__2000")])
+        jobfeed.compile([("location__radius", "Amsterdam__25"), ("location__range", "1000__2000")])
 
 
-def test_exact_matches_the_whole_name_only_and_full_text_any_name_with_the_word(sqlpath):
+def test_exact_matches_the_whole_name_only_and_full_text_any_name_with_the_word(jobfeed):
     org = sample(
-        sqlpath, "SELECT organization_name FROM postings WHERE organization_name LIKE '% %'"
+        jobfeed, "SELECT organization_name FROM postings WHERE organization_name LIKE '% %'"
     )[0]
     head = org.split()[0]
 
     def having(test):
         return {
             job["job_id"]
-            for job in sqlpath.oracle.jobs
+            for job in jobfeed.oracle.jobs
             if any(test(p["organization_name"] or "") for p in job["postings"])
         }
 
-    assert sqlpath.job_ids([("organization_name__exact", org)]) == having(lambda n: n == org)
-    assert sqlpath.job_ids([("organization_name__exact", head)]) == having(lambda n: n == head)
-    text = sqlpath.job_ids([("organization_name", head)])
+    assert jobfeed.job_ids([("organization_name__exact", org)]) == having(lambda n: n == org)
+    assert jobfeed.job_ids([("organization_name__exact", head)]) == having(lambda n: n == head)
+    text = jobfeed.job_ids([("organization_name", head)])
     assert having(lambda n: n == org) <= text
 
 
-def test_snippets_highlight_the_full_text_terms(sqlpath):
-    word = frequent_words(sqlpath, 20)[5]
-    filters = sqlpath.compile([("full_text", f"{word} -zzzz")])
-    text = sample(sqlpath, f"SELECT full_text FROM postings WHERE full_text LIKE '%{word}%'")[0]
-    snippets = filters.snippets(text)
-    assert snippets and all("<em>" in s for s in snippets)
-    assert all(
-        part.split("</em>")[0].lower() == word for s in snippets for part in s.split("<em>")[1:]
-    )
-    assert sqlpath.compile([("job_title", word)]).snippets(text) == []
+def test_snippets_highlight_the_full_text_terms(jobfeed):
+    word, other = frequent_words(jobfeed, 20)[5:7]
+    params = [("full_text", f"{word} OR {other}~1 -zzzz"), ("_snippets", "1"), ("_limit", "50")]
+    body = jobfeed.ok("search", params)
+    assert body["results"]
+    for job in body["results"]:
+        snippets = job["_snippets"]
+        assert snippets and all("<em>" in s for s in snippets)
+        marked = {part.split("</em>")[0].lower() for s in snippets for part in s.split("<em>")[1:]}
+        assert word in marked or any(len(m) >= len(other) - 1 for m in marked)
+        assert "zzzz" not in marked
+
+
+def test_snippets_of_a_filter_without_full_text_are_empty(jobfeed):
+    word = frequent_words(jobfeed, 20)[5]
+    assert jobfeed.compile([("job_title", word)]).snippets(f"a {word} b") == []
+    assert jobfeed.compile([("full_text", word)]).snippets(f"a {word} b") == [
+        f"a <em>{word}</em> b"
+    ]
