@@ -26,6 +26,9 @@ def text_queries(words: list[str]) -> st.SearchStrategy[str]:
         word.map(str.upper),
         st.tuples(word, word).map(lambda p: f'"{p[0]} {p[1]}"'),
         st.tuples(word, word, st.integers(0, 4)).map(lambda p: f'"{p[0]} {p[1]}"~{p[2]}'),
+        st.tuples(word, word, word, st.integers(0, 4)).map(
+            lambda p: f'"{p[0]} {p[1]} {p[2]}"~{p[3]}'
+        ),
         st.tuples(word, st.integers(1, 3)).map(lambda p: p[0][: -p[1]] + "*"),
         word.map(lambda w: "*" + w[2:]),
         word.map(lambda w: w[0] + "?" + w[2:]),
