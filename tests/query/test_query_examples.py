@@ -175,3 +175,20 @@ def test_snippets_of_a_filter_without_full_text_are_empty(jobfeed):
     assert jobfeed.compile([("full_text", word)]).snippets(f"a {word} b") == [
         f"a <em>{word}</em> b"
     ]
+
+
+def test_every_location_is_a_place_with_the_place_coordinates(jobfeed):
+    """A radius compiles to the codes of the places within it; that holds because of this."""
+    for table in ("jobs", "postings"):
+        off = jobfeed.conn.execute(
+            f"SELECT count(*) FROM {table} t LEFT JOIN places pl ON pl.code = t.location "
+            "WHERE t.location IS NOT NULL AND (pl.code IS NULL OR t.location_lat != pl.lat "
+            "OR t.location_lon != pl.lon)"
+        ).fetchone()[0]
+        assert off == 0, table
+
+
+def test_radius_zero_finds_only_the_place_itself(jobfeed):
+    assert jobfeed.job_ids([("job:location__radius", "1000__0")]) == jobfeed.job_ids(
+        [("job:location", "1000")]
+    )

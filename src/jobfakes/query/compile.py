@@ -27,7 +27,6 @@ Args = tuple[object, ...]
 ALIASES = {"job": "j", "posting": "p"}
 TABLES = {"job": "jobs", "posting": "postings"}
 EARTH_KM = 6371.0088  # mean Earth radius
-KM_PER_DEGREE = EARTH_KM * math.pi / 180
 MAX_CLAUSES = 1024  # Lucene's default maximum number of boolean clauses
 MAX_DEPTH = 64
 
@@ -64,15 +63,6 @@ class SqlitePlaces:
         return None if row is None else (float(row[0]), float(row[1]))
 
 
-def haversine_sql(lat_column: str, lon_column: str) -> str:
-    """Great-circle distance in km from (?, ?) to the columns; arguments lat, lat, lon."""
-    return (
-        f"{2 * EARTH_KM!r} * asin(min(1.0, sqrt("
-        f"pow(sin(radians({lat_column} - ?) / 2), 2) + cos(radians(?)) * cos(radians({lat_column}))"
-        f" * pow(sin(radians({lon_column} - ?) / 2), 2))))"
-    )
-
-
 def predicate_sql(
     predicate: Predicate, field: FieldLike, level: str, conn: sqlite3.Connection
 ) -> tuple[str, Args]:
@@ -104,7 +94,10 @@ def predicate_sql(
             args.append(predicate.high)
         return "(" + " AND ".join(parts) + ")", tuple(args)
     if isinstance(predicate, Radius):
-        return _radius(predicate, f"{column}_lat", f"{column}_lon")
+        codes = places_within(conn, predicate)
+        if not codes:
+            return "0", ()
+        return f"{column} IN ({', '.join('?' * len(codes))})", tuple(codes)
     if isinstance(predicate, InCodes):
         if not predicate.codes:
             return "0", ()
@@ -117,18 +110,22 @@ def predicate_sql(
     return TextCompiler(conn, TABLES[level], field.name, alias).compile(predicate.query)
 
 
-def _radius(radius: Radius, lat: str, lon: str) -> tuple[str, Args]:
-    dlat = radius.km / KM_PER_DEGREE
-    parts = [f"{lat} BETWEEN ? AND ?"]
-    args: list[object] = [radius.lat - dlat, radius.lat + dlat]
-    cos_lat = math.cos(math.radians(radius.lat))
-    if cos_lat > 0.01 and dlat < 80:  # the box prefilter only where it is a box
-        dlon = dlat / cos_lat
-        parts.append(f"{lon} BETWEEN ? AND ?")
-        args += [radius.lon - dlon, radius.lon + dlon]
-    parts.append(f"{haversine_sql(lat, lon)} <= ?")
-    args += [radius.lat, radius.lat, radius.lon, radius.km]
-    return "(" + " AND ".join(parts) + ")", tuple(args)
+def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance in km."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    half = math.sin((phi2 - phi1) / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * (
+        math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(half)))
+
+
+def places_within(conn: sqlite3.Connection, radius: Radius) -> list[int]:
+    """Codes of the places within the radius. Every location of the world is a place and has
+    the place's coordinates, so a radius is a set of codes (no scan of the postings)."""
+    rows = conn.execute("SELECT code, lat, lon FROM places ORDER BY code")
+    return [
+        code for code, lat, lon in rows if km_between(radius.lat, radius.lon, lat, lon) <= radius.km
+    ]
 
 
 def _check_size(clause: Clause) -> None:
