@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from jobfakes.fakes.jobfeed.params import (
     DEFAULT_LIMIT,
@@ -23,10 +22,8 @@ from jobfakes.fakes.jobfeed.params import (
     language,
     numeric,
 )
-from jobfakes.fakes.jobfeed.serialize import Labeller
 
-from jobfakes.query import Filters
-from jobfakes.world.jobfeed.fields import Custom, Field, custom_labels
+from jobfakes.world.jobfeed.fields import Custom, Field
 
 OPS: dict[str, Callable[[list[float]], float]] = {
     "min": min,
@@ -182,162 +179,3 @@ def parse(options: dict[str, str], custom: Custom) -> Request:
         tuple(final), unit, op, metric, metric_level, with_count, totals,
         boolean(options, "_labels", True), language(options), custom,
     )  # fmt: skip
-
-
-# ---- SQL ---------------------------------------------------------------------------------------
-def _expr(dim: Dim, column: str) -> str:
-    if dim.kind == "week":
-        return f"date({column}, '-6 days', 'weekday 1')"
-    if dim.kind == "month":
-        return f"substr({column}, 1, 7) || '-01'"
-    if dim.kind == "quarter":
-        return (
-            f"substr({column}, 1, 5) || printf('%02d', "
-            f"(CAST(substr({column}, 6, 2) AS INTEGER) - 1) / 3 * 3 + 1) || '-01'"
-        )
-    if dim.kind == "year":
-        return f"substr({column}, 1, 4) || '-01-01'"
-    if dim.kind == "buckets":
-        assert dim.buckets is not None
-        low, high, step = dim.buckets
-        return (
-            f"CASE WHEN {column} >= {low} AND {column} < {high} "
-            f"THEN {low} + ({column} - {low}) / {step} * {step} END"
-        )
-    return column
-
-
-def sql(request: Request, f: Filters) -> tuple[str, tuple[Any, ...]]:
-    """One row per (group values..., counted unit, metric value)."""
-    postings = (
-        request.unit == "posting"
-        or request.metric_level == "posting"
-        or any(d.level == "posting" for d in request.dims)
-    )
-    source, where, args = "jobs j", f"({f.job_sql})", f.job_args
-    if postings:
-        source = "jobs j JOIN postings p ON p.job = j.rowid"
-        where = f"({f.job_sql}) AND ({f.posting_sql})"
-        args = f.job_args + f.posting_args
-    selects, conditions = [], []
-    for index, dim in enumerate(request.dims):
-        column = f"{'j' if dim.level == 'job' else 'p'}.{dim.spec.name}"
-        if dim.spec.type == "codes":
-            source += f", json_each({column}) e{index}"
-            column = f"e{index}.value"
-        expr = _expr(dim, column)
-        selects.append(expr)
-        conditions.append(f"({expr}) IS NOT NULL")
-    selects.append("p.rowid" if request.unit == "posting" else "j.rowid")
-    if request.metric is not None:
-        selects.append(f"{'j' if request.metric_level == 'job' else 'p'}.{request.metric.name}")
-    else:
-        selects.append("NULL")
-    text = f"SELECT {', '.join(selects)} FROM {source} WHERE {' AND '.join([where, *conditions])}"
-    return text, args
-
-
-# ---- the table ---------------------------------------------------------------------------------
-def table(request: Request, rows: list[Any], labeller: Labeller) -> list[list[Any]]:
-    """Header row, then bucket rows (with `_all` totals rows when asked for)."""
-    n = len(request.dims)
-    maps = [_custom_map(d, request.custom) for d in request.dims]
-    buckets: dict[tuple[Any, ...], dict[int, Any]] = {}
-    for row in rows:
-        key = row[:n]
-        if any(m is not None for m in maps):
-            mapped = []
-            for value, mapping in zip(key, maps, strict=True):
-                mapped.append(value if mapping is None else mapping.get(value))
-            if any(v is None for v in mapped):
-                continue
-            key = tuple(mapped)
-        buckets.setdefault(tuple(key), {})[row[n]] = row[n + 1]
-    # units per prefix (merged): prefix -> unit -> metric value
-    levels: list[dict[tuple[Any, ...], dict[int, Any]]] = [{} for _ in range(n + 1)]
-    levels[n] = buckets
-    for depth in range(n - 1, -1, -1):
-        for key, units in levels[depth + 1].items():
-            levels[depth].setdefault(key[:depth], {}).update(units)
-    out: list[list[Any]] = [request.header()]
-
-    def metrics(units: dict[int, Any]) -> list[Any]:
-        if request.op is None:
-            return [len(units)]
-        values = [v for v in units.values() if v is not None]
-        result = OPS[request.op](values) if values else None
-        if request.op in ("avg", "median") and result is not None:
-            result = round(float(result), 4)
-        return [result, *([len(units)] if request.with_count else [])]
-
-    def cells(key: tuple[Any, ...]) -> list[Any]:
-        return [_cell(d, v, labeller) for d, v in zip(request.dims, key, strict=False)]
-
-    children: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
-    for depth in range(1, n + 1):
-        for key in levels[depth]:
-            children.setdefault(key[:-1], []).append(key)
-
-    def emit(prefix: tuple[Any, ...], depth: int) -> None:
-        dim = request.dims[depth]
-        keys = children.get(prefix, [])
-        last = depth == n - 1
-
-        def by_value(key: tuple[Any, ...]) -> Any:
-            units = levels[depth + 1][key]
-            if last and request.op is not None:
-                value = metrics(units)[0]
-                return float("-inf") if value is None else value
-            return len(units)
-
-        if dim.by_group:
-            keys.sort(key=lambda k: k[-1], reverse=dim.desc)
-        else:  # ties: by value of the group, ascending
-            keys.sort(key=lambda k: k[-1])
-            keys.sort(key=by_value, reverse=dim.desc)
-        end = None if dim.limit is None else dim.offset + dim.limit
-        for key in keys[dim.offset : end]:
-            if last:
-                out.append([*cells(key), *metrics(levels[n][key])])
-            else:
-                emit(key, depth + 1)
-                if request.totals:
-                    out.append(
-                        [*cells(key), *[ALL] * (n - depth - 1), *metrics(levels[depth + 1][key])]
-                    )
-
-    if n == 0:
-        out.append(metrics(levels[0].get((), {})))
-        return out
-    emit((), 0)
-    if request.totals:
-        out.append([*[ALL] * n, *metrics(levels[0].get((), {}))])
-    return out
-
-
-def _custom_map(dim: Dim, custom: Custom) -> Mapping[Any, int] | None:
-    if not dim.kind.startswith("custom"):
-        return None
-    out: dict[Any, int] = {}
-    for _, (first, second, codes) in custom[dim.spec.name].items():
-        target = first if dim.kind == "custom_1" else second
-        if target is None:
-            continue
-        for code in codes:
-            out.setdefault(code, target)
-    return out
-
-
-def _cell(dim: Dim, value: Any, labeller: Labeller) -> Any:
-    if dim.spec.type == "boolean" and dim.kind == "plain":
-        return bool(value)
-    if labeller.language is None:
-        return value
-    if dim.kind.startswith("custom"):
-        return {"value": value, "label": custom_labels(dim.spec.name).get(value)}
-    if dim.kind == "buckets":
-        assert dim.buckets is not None
-        return {"value": value, "label": f"{value} - {value + dim.buckets[2] - 1}"}
-    if dim.kind in INTERVALS:
-        return value
-    return labeller.cell(dim.spec, value)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from jobfakes.fakes.jobfeed import aggregate as agg
+from jobfakes.fakes.jobfeed import buckets
 from jobfakes.fakes.jobfeed.accounts import Accounts
 from jobfakes.fakes.jobfeed.params import Pairs, ParamError, SearchQuery, field_ref, split
 from jobfakes.fakes.jobfeed.serialize import Labeller
@@ -122,7 +123,20 @@ class JobfeedBackend:
     # ---- /search ---------------------------------------------------------------------------
     def search(self, query: SearchQuery, filter_pairs: Pairs, user: str | None) -> SearchResult:
         f = self.filters(filter_pairs, user)
-        total = int(self._rows(f"SELECT count(*) FROM jobs j WHERE {f.job_sql}", f.job_args)[0][0])
+        with self.world.store.lock:  # the temporary table of hits is the connection's own
+            return self._search(query, f)
+
+    def _search(self, query: SearchQuery, f: Filters) -> SearchResult:
+        if f.job_sql.strip("() ") == "1":
+            total = int(self._rows("SELECT count(*) FROM jobs", ())[0][0])
+        else:  # the matching jobs, found once for the count, the page and the facets
+            self._rows("CREATE TEMP TABLE IF NOT EXISTS hits (rowid INTEGER PRIMARY KEY)", ())
+            self._rows("DELETE FROM temp.hits", ())
+            self._rows(
+                f"INSERT INTO temp.hits SELECT j.rowid FROM jobs j WHERE {f.job_sql}", f.job_args
+            )
+            total = int(self._rows("SELECT count(*) FROM temp.hits", ())[0][0])
+            f = replace(f, job_sql="j.rowid IN (SELECT rowid FROM temp.hits)", job_args=())
         order, order_args = self._order(query, f)
         ids = [
             r[0]
@@ -241,8 +255,8 @@ class JobfeedBackend:
         options, filter_pairs = split(pairs, "aggregate")
         request = agg.parse(options, custom_categories(user))
         f = self.filters(filter_pairs, user)
-        rows = self._rows(*agg.sql(request, f))
-        return agg.table(request, rows, Labeller(request.language if request.labels else None))
+        rows = self._rows(*buckets.sql(request, f))
+        return buckets.table(request, rows, Labeller(request.language if request.labels else None))
 
     # ---- /fields ---------------------------------------------------------------------------
     def fields(self, pairs: Pairs, user: str | None) -> dict[str, Any]:

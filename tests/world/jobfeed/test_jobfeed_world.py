@@ -69,3 +69,12 @@ def test_jobs_setting_sizes_the_served_world(jobfeed_inprocess):
     config: Config = jobfeed_inprocess.app.extensions["jobfakes"].config
     response = jobfeed_inprocess.session.get(jobfeed_inprocess.url("/__admin/jobs"))
     assert len(response.content.splitlines()) == config.jobs
+
+
+def test_pooled_generation_makes_the_same_world(monkeypatch):
+    import jobfakes.world.jobfeed.world as module
+
+    serial = DutchWorld(DutchWorldConfig(seed=5, jobs=2500))
+    monkeypatch.setattr(module, "PARALLEL_FROM", 1000)
+    pooled = DutchWorld(DutchWorldConfig(seed=5, jobs=2500))
+    assert _lines(pooled) == _lines(serial)

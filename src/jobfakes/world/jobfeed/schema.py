@@ -87,4 +87,6 @@ INDEXES = (
     "CREATE INDEX postings_by_job ON postings (job)",
     "CREATE INDEX jobs_by_date ON jobs (date)",
     "CREATE INDEX postings_by_website ON postings (source_website)",
+    "CREATE INDEX postings_by_location ON postings (location)",
+    "CREATE INDEX jobs_by_location ON jobs (location)",
 )

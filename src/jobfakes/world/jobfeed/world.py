@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -62,7 +63,15 @@ def _chunks(generator: JobGenerator) -> Iterator[tuple[list[Row], list[Row]]]:
         initializer=_adopt,
         initargs=(generator,),
     ) as pool:
-        yield from pool.map(_work, range(generator.chunks))
+        # A bounded number of chunks in flight: rows wait in the workers, not in the parent's
+        # memory, when storing is slower than generating.
+        pending: deque[Future[tuple[list[Row], list[Row]]]] = deque()
+        for index in range(generator.chunks):
+            pending.append(pool.submit(_work, index))
+            if len(pending) > 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _adopt(generator: JobGenerator) -> None:
