@@ -60,7 +60,7 @@ def _word_end(text: str, position: int, at_least: int) -> int:
 
 def highlight(queries: Iterable[ft.Node], conn: sqlite3.Connection, table: str) -> Highlight:
     """What the queries' non-negated leaves look for, fuzzy and wildcard terms expanded."""
-    vocabulary = Vocabulary(conn, f"{table}_vocab")
+    vocabulary = Vocabulary(conn, table)
     terms: set[str] = set()
     prefixes: list[str] = []
 

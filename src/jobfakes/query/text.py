@@ -1,4 +1,4 @@
-"""Tokens as FTS5's `unicode61 remove_diacritics 2` tokenizer makes them; edit distance."""
+"""Tokens as FTS5's `unicode61 remove_diacritics 2` tokenizer makes them; fuzzy degrees."""
 
 from __future__ import annotations
 
@@ -43,26 +43,6 @@ def spans(text: str) -> Iterator[tuple[int, int, str]]:
 def tokenize(text: str) -> list[str]:
     """The folded tokens of `text`."""
     return [token for _, _, token in spans(text)]
-
-
-def damerau(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment distance of a and b; any value above `limit` is `limit + 1`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                value = min(value, previous2[j - 2] + 1)
-            current[j] = value
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return min(previous[len(b)], limit + 1)
 
 
 MAX_EDITS = 2  # Lucene's fuzzy automata support at most two edits

@@ -6,8 +6,11 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from jobfakes.query import fulltext as ft
-from jobfakes.query.text import MAX_EXPANSIONS, damerau, fold, fuzzy_edits, tokenize
+from jobfakes.query.text import MAX_EXPANSIONS, fold, fuzzy_edits, tokenize
 
 Args = tuple[object, ...]
 
@@ -42,24 +45,45 @@ def _quote(token: str) -> str:
 
 
 class Vocabulary:
-    """Index terms for fuzzy and wildcard expansion, read from an fts5vocab table."""
+    """Index terms for fuzzy and wildcard expansion. Reading an fts5vocab table walks the
+    whole index, so its terms are copied once into a TEMP table of the connection (the world
+    does not change once built) and read from there."""
 
     def __init__(self, conn: sqlite3.Connection, table: str) -> None:
         self.conn = conn
-        self.table = table
+        self.vocab = f"{table}_vocab"
+        self.table = f"temp.{table}_terms"
+
+    def _terms(self) -> str:
+        exists = self.conn.execute(
+            "SELECT 1 FROM sqlite_temp_master WHERE type = 'table' AND name = ?",
+            (self.table.removeprefix("temp."),),
+        ).fetchone()
+        if exists is None:
+            self.conn.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {self.table.removeprefix('temp.')} "
+                "(term TEXT PRIMARY KEY, size INTEGER NOT NULL) WITHOUT ROWID"
+            )
+            self.conn.execute(
+                f"INSERT OR IGNORE INTO {self.table} SELECT term, length(term) FROM {self.vocab}"
+            )
+            self.conn.execute(
+                f"CREATE INDEX IF NOT EXISTS {self.table}_by_size ON "
+                f"{self.table.removeprefix('temp.')} (size)"
+            )
+        return self.table
 
     def fuzzy(self, term: str, edits: int) -> list[str]:
         """Terms within `edits` of `term`, nearest first, at most MAX_EXPANSIONS."""
         rows = self.conn.execute(
-            f"SELECT term FROM {self.table} WHERE length(term) BETWEEN ? AND ?",
+            f"SELECT term FROM {self._terms()} WHERE size BETWEEN ? AND ?",
             (len(term) - edits, len(term) + edits),
         )
-        scored = []
-        for (candidate,) in rows:
-            distance = damerau(term, candidate, edits)
-            if distance <= edits:
-                scored.append((distance, candidate))
-        scored.sort()
+        candidates = [candidate for (candidate,) in rows]
+        found = process.extract(
+            term, candidates, scorer=OSA.distance, score_cutoff=edits, limit=None
+        )
+        scored = sorted((int(distance), candidate) for candidate, distance, _ in found)
         return [candidate for _, candidate in scored[:MAX_EXPANSIONS]]
 
     def matching(self, pattern: str) -> list[str]:
@@ -70,7 +94,7 @@ class Vocabulary:
             if char in "*?":
                 break
             literal += char
-        sql = f"SELECT term FROM {self.table} WHERE term GLOB ?"
+        sql = f"SELECT term FROM {self._terms()} WHERE term GLOB ?"
         args: list[object] = [glob]
         if literal:
             sql += " AND term >= ? AND term < ?"
@@ -104,7 +128,7 @@ class TextCompiler:
         self.fts = f"{table}_fts"
         self.column = column
         self.alias = alias
-        self.vocabulary = Vocabulary(conn, f"{table}_vocab")
+        self.vocabulary = Vocabulary(conn, table)
 
     def compile(self, node: ft.Node) -> tuple[str, Args]:
         """A boolean SQL expression; an empty query matches nothing."""
