@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import frequent_words, sample
+from dateutil.relativedelta import relativedelta
 
 from jobfakes.query import QueryError
 
@@ -33,6 +34,9 @@ REFERENCE = [
     [("profession__custom", "123")],
     [("education_level__not", "5")],
     [("education_level__range__not", "3__8")],
+    [("location__radius__not", "Amsterdam__25")],
+    [("date__calendar__not", "2m")],
+    [("profession__custom__not", "123")],
     [("full_text", "(transport OR auto) AND diesel AND NOT java")],
     [("full_text", "(transport|auto) diesel -java")],
     [("full_text", '"diesel technician"')],
@@ -55,6 +59,7 @@ REFERENCE = [
 @pytest.mark.parametrize("params", REFERENCE, ids=lambda p: "&".join(f"{k}={v}" for k, v in p))
 def test_reference_examples_agree_with_the_oracle(jobfeed, params):
     assert jobfeed.job_ids(params) == jobfeed.expected(params)
+    assert jobfeed.job_ids(params, "POST") == jobfeed.expected(params)  # form body
     assert jobfeed.posting_ids(params) == jobfeed.expected_postings(params)
 
 
@@ -192,3 +197,34 @@ def test_radius_zero_finds_only_the_place_itself(jobfeed):
     assert jobfeed.job_ids([("job:location__radius", "1000__0")]) == jobfeed.job_ids(
         [("job:location", "1000")]
     )
+
+
+@pytest.mark.parametrize(
+    ("param", "value", "words"),
+    [
+        ("date__range", "now 1h__now", "was '+' URL-encoded"),  # what an unencoded + becomes
+        ("date__range", "now+1h__", "unknown date unit 'h'"),  # units are y M w d only
+        ("date__range", "now-1m__", "unknown date unit 'm'"),  # case-sensitive: m is no month
+        ("date__calendar", "2w", "unit m, q or y"),
+        ("location__radius", "Atlantis__10", "no place"),
+        ("job:full_text", "java", "not available at the job level"),
+        ("profession__prefix", "69", "not supported"),
+        ("full_text", '"diesel', "cannot parse"),
+        ("salary", "veel", "expected a number"),
+    ],
+)
+def test_bad_filters_are_400s_naming_the_parameter(jobfeed, param, value, words):
+    for method in ("GET", "POST"):
+        response = jobfeed.get("search", [(param, value)], method)
+        assert response.status_code == 400, response.text
+        body = response.json()
+        assert body["parameter"] == param and words in body["message"]
+
+
+def test_date_math_and_calendar_follow_the_world_clock(jobfeed):
+    month = jobfeed.today.replace(day=1)
+    before = month - relativedelta(months=2)
+    calendar = jobfeed.job_ids([("job:date__calendar", "2m")])
+    explicit = [("job:date__range", f"{before.isoformat()}__{month.isoformat()}||-1d")]
+    assert calendar == jobfeed.job_ids(explicit) == jobfeed.expected(explicit)
+    assert calendar
