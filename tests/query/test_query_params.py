@@ -106,6 +106,9 @@ def test_booleans(value, flag):
         ("location__radius", "91.0,4.3__10"),
         ("profession", "1|"),
         ("profession__custom", "x"),
+        ("profession", "99999999999999999999"),
+        ("location__radius", "99999999999999999999__5"),
+        ("salary__range", "1__99999999999999999999"),
     ],
 )
 def test_bad_values_name_the_parameter(param, value):

@@ -209,7 +209,7 @@ def scalar(param: str, field: FieldLike, value: str, places: Places | None) -> i
     if kind == "date":
         return parse_date(value, param).isoformat()
     if kind in ("integer", "code", "location") and re.fullmatch(_NUMBER["integer"], value):
-        return int(value)
+        return _int(param, value)
     if kind == "float" and re.fullmatch(_NUMBER["float"], value):
         return float(value)
     if kind == "location" and places is not None:
@@ -220,6 +220,13 @@ def scalar(param: str, field: FieldLike, value: str, places: Places | None) -> i
     if kind in ("integer", "code", "location", "float"):
         raise QueryError(param, f"expected a number for {field.name!r}, got {value!r}")
     return value
+
+
+def _int(param: str, text: str) -> int:
+    number = int(text)
+    if not -(2**63) <= number < 2**63:  # SQLite's integers
+        raise QueryError(param, f"the number {text!r} is too large")
+    return number
 
 
 def _value(
@@ -273,7 +280,7 @@ def _radius(
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise QueryError(param, f"coordinates out of range: {where!r}")
         return Radius(lat, lon, km)
-    code = int(where) if re.fullmatch(r"\d+", where) else places.code(where)
+    code = _int(param, where) if re.fullmatch(r"\d+", where) else places.code(where)
     found = places.coordinates(code) if code is not None else None
     if found is None:
         raise QueryError(param, f"no place or municipality matches {where!r}")
