@@ -137,6 +137,17 @@ class JobfeedBackend:
             )
             total = int(self._rows("SELECT count(*) FROM temp.hits", ())[0][0])
             f = replace(f, job_sql="j.rowid IN (SELECT rowid FROM temp.hits)", job_args=())
+            if f.posting_sql.strip("() ") != "1":  # and their matching postings, once
+                self._rows("CREATE TEMP TABLE IF NOT EXISTS phits (rowid INTEGER PRIMARY KEY)", ())
+                self._rows("DELETE FROM temp.phits", ())
+                self._rows(
+                    "INSERT INTO temp.phits SELECT p.rowid FROM temp.hits h "
+                    f"JOIN postings p ON p.job = h.rowid WHERE {f.posting_sql}",
+                    f.posting_args,
+                )
+                f = replace(
+                    f, posting_sql="p.rowid IN (SELECT rowid FROM temp.phits)", posting_args=()
+                )
         order, order_args = self._order(query, f)
         ids = [
             r[0]
