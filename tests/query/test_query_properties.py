@@ -221,3 +221,35 @@ def test_any_filter_value_gets_results_or_a_400(jobfeed, name, suffix, value):
         name = "x" + name  # names with `_` are options, not filters
     response = jobfeed.get("count", [(name + suffix, value)])
     assert response.status_code in (200, 400), response.text
+
+
+FACETS = ["job:education_level", "profession", "job:contract_type", "region", "it_skills"]
+
+
+def test_facet_and_aggregate_counts_agree_with_count(jobfeed):
+    """A facet's or an aggregation bucket's count is the /count of the same filters with the
+    bucket's value added with `__and` at the same level (job counts, and posting counts for
+    `posting:` groups)."""
+    values = world_values(jobfeed)
+
+    @settings(max_examples=25, deadline=None)
+    @given(filters(values), st.sampled_from(FACETS))
+    def check(params, facet):
+        body = jobfeed.ok(
+            "search", [*params, ("_facets", facet), ("_facets_limit", "3"), ("_labels", "0")]
+        )
+        for bucket in body["facets"][facet]:
+            narrowed = [*params, (f"{facet}__and", str(bucket["value"]))]
+            assert bucket["count"] == jobfeed.ok("count", narrowed)["count"], (narrowed, bucket)
+            assert bucket["count"] == len(jobfeed.expected(narrowed))
+        level = facet if ":" in facet else f"posting:{facet}"
+        rows = jobfeed.ok(
+            "aggregate", [*params, ("_group", level), ("_limit", "3"), ("_labels", "0")]
+        )
+        assert rows[0][0] == level
+        for value, count in rows[1:]:
+            narrowed = [*params, (f"{level}__and", str(value))]
+            group = [("_group", "posting")] if level.startswith("posting:") else []
+            assert count == jobfeed.ok("count", [*narrowed, *group])["count"], (narrowed, count)
+
+    check()
