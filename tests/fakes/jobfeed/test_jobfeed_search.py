@@ -156,3 +156,12 @@ def test_metric_median_matches_the_ground_truth(jf, truth):
     rows = jf.ok("aggregate", _metric="median__salary,count")
     values = [j["salary"] for j in truth if j["salary"] is not None]
     assert rows == [["median__salary", "count"], [float(statistics.median(values)), len(truth)]]
+
+
+def test_sort_on_a_posting_level_field_uses_the_shown_posting(jf):
+    params = {"_sort": "organization_name", "_fields": "organization_name", "_limit": 100}
+    names = [d["organization_name"] for d in jf.ok("search", **params)["results"]]
+    assert names == sorted(names)
+    filtered = jf.ok("search", source_website__prefix="werk", _sortdir="desc", **params)
+    shown = [d["organization_name"] for d in filtered["results"]]
+    assert shown == sorted(shown, reverse=True)
