@@ -1,9 +1,7 @@
 """`/aggregate`: `_group` levels (date intervals, buckets, custom categories), `_metric`,
 per-level `_limit`/`_offset`/`_sort`/`_sortdir`, `_totals`; rows as lists under a header.
 
-SQL selects one row per (group values, counted unit); the grouping, the metrics and the
-`_all` totals are computed here, so that a job counted in a bucket is counted once and
-medians are exact.
+This module parses and checks the request; `buckets.py` evaluates it.
 """
 
 from __future__ import annotations
