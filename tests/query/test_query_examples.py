@@ -5,8 +5,8 @@ own values find nothing in a Dutch world, a variant with the world's values is c
 from __future__ import annotations
 
 import pytest
-from conftest import frequent_words, sample
 from dateutil.relativedelta import relativedelta
+from query_world import frequent_words, jobfeed_fixture, sample  # noqa: F401
 
 from jobfakes.query import QueryError
 

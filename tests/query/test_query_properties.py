@@ -3,9 +3,9 @@ gets results or a 400, never a 500."""
 
 from __future__ import annotations
 
-from conftest import frequent_words, sample
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from query_world import frequent_words, jobfeed_fixture, sample  # noqa: F401
 
 SETTINGS = settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from jobfakes.query.compile import SqlitePlaces, combine
+from jobfakes.query.compile import SqlitePlaces, combine, conjunction, posting_source
 from jobfakes.query.errors import QueryError
 from jobfakes.query.params import Clause, FieldLike, Text, parse_clauses
 from jobfakes.query.snippets import Highlight, highlight
@@ -29,6 +29,11 @@ class Filters:
     posting_args: tuple[Any, ...] = ()
     clauses: tuple[Clause, ...] = ()
     highlight: Highlight = field(default_factory=Highlight)
+    # `SELECT ... FROM {posting_from} WHERE {posting_where}` selects the same postings `p` as
+    # `FROM postings p WHERE {posting_sql}`, driven by the full-text index when there is one
+    posting_from: str = "postings p"
+    posting_where: str = "1"
+    posting_where_args: tuple[Any, ...] = ()
 
     def snippets(self, text: str) -> list[str]:
         """`<em>` highlights of the full_text query's terms in `text`."""
@@ -69,8 +74,10 @@ def compile_filters(
         clauses = parse(params, conn, today, custom, catalogue)
         job = [c for c in clauses if c.level == "job"]
         posting = [c for c in clauses if c.level == "posting"]
-        job_sql, job_args = combine(job, conn)
-        posting_sql, posting_args = combine(posting, conn)
+        job_sql, job_args = conjunction(combine(job, conn))
+        posting_parts = combine(posting, conn)
+        posting_sql, posting_args = conjunction(posting_parts)
+        source, where, where_args = posting_source(posting_parts)
         texts = [
             p.query
             for c in clauses
@@ -88,6 +95,16 @@ def compile_filters(
         name = params[0][0] if params else "query"
         raise QueryError(name, "the filter is nested too deeply") from None
     if posting:
-        job_sql = f"{job_sql} AND j.rowid IN (SELECT p.job FROM postings p WHERE {posting_sql})"
-        job_args = job_args + posting_args
-    return Filters(job_sql, job_args, posting_sql, posting_args, tuple(clauses), marks)
+        job_sql = f"{job_sql} AND j.rowid IN (SELECT p.job FROM {source} WHERE {where})"
+        job_args = job_args + where_args
+    return Filters(
+        job_sql,
+        job_args,
+        posting_sql,
+        posting_args,
+        tuple(clauses),
+        marks,
+        source,
+        where,
+        where_args,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from jobfakes.query import fulltext as ft
 from jobfakes.query.errors import QueryError
@@ -150,32 +151,67 @@ def _measure(node: ft.Node) -> tuple[int, int]:
     return 1, 1
 
 
-def clause_sql(clause: Clause, conn: sqlite3.Connection) -> tuple[str, Args]:
+@dataclass(frozen=True)
+class Conjunct:
+    """One AND-ed part of a level's filter; `match` when it is exactly one FTS5 MATCH."""
+
+    sql: str
+    args: Args
+    match: str | None = None
+
+
+def clause_sql(clause: Clause, conn: sqlite3.Connection) -> Conjunct:
     """A clause: its alternatives OR-ed, negated (NULL counting as no match) with __not/__none."""
     _check_size(clause)
+    (first, *others) = clause.alternatives
+    if isinstance(first, Text) and not others and not clause.negated:
+        alias = ALIASES[clause.level]
+        compiler = TextCompiler(conn, TABLES[clause.level], clause.field.name, alias)
+        sql, args, match = compiler.compile_match(first.query)
+        return Conjunct(f"({sql})", args, match if clause.level == "posting" else None)
     pieces = [predicate_sql(p, clause.field, clause.level, conn) for p in clause.alternatives]
     sql = " OR ".join(f"({s})" for s, _ in pieces)
     args = tuple(a for _, x in pieces for a in x)
-    return (f"NOT IFNULL(({sql}), 0)" if clause.negated else f"({sql})"), args
+    return Conjunct(f"NOT IFNULL(({sql}), 0)" if clause.negated else f"({sql})", args)
 
 
-def combine(clauses: Iterable[Clause], conn: sqlite3.Connection) -> tuple[str, Args]:
-    """AND of the groups; clauses of one group without `__and` OR-ed, negations each AND-ed."""
-    groups: dict[tuple[str, str, str], list[tuple[str, Args]]] = {}
-    conjuncts: list[tuple[str, Args]] = []
+def combine(clauses: Iterable[Clause], conn: sqlite3.Connection) -> list[Conjunct]:
+    """The AND-ed parts: groups (clauses of one group without `__and` OR-ed), then each
+    `__and` clause and each negation."""
+    groups: dict[tuple[str, str, str], list[Conjunct]] = {}
+    conjuncts: list[Conjunct] = []
     for clause in clauses:
         compiled = clause_sql(clause, conn)
         if clause.negated or clause.conjunctive:
             conjuncts.append(compiled)
         else:
             groups.setdefault(clause.group, []).append(compiled)
+    merged = []
     for members in groups.values():
-        sql = " OR ".join(s for s, _ in members)
-        conjuncts.insert(0, (f"({sql})" if len(members) > 1 else sql, _flat(members)))
-    if not conjuncts:
+        if len(members) == 1:
+            merged.append(members[0])
+        else:
+            sql = " OR ".join(m.sql for m in members)
+            merged.append(Conjunct(f"({sql})", tuple(a for m in members for a in m.args)))
+    return merged + conjuncts
+
+
+def conjunction(parts: Sequence[Conjunct]) -> tuple[str, Args]:
+    """The parts AND-ed ("1" when there are none)."""
+    if not parts:
         return "1", ()
-    return " AND ".join(s for s, _ in conjuncts), _flat(conjuncts)
+    return " AND ".join(p.sql for p in parts), tuple(a for p in parts for a in p.args)
 
 
-def _flat(pieces: Sequence[tuple[str, Args]]) -> Args:
-    return tuple(a for _, args in pieces for a in args)
+def posting_source(parts: Sequence[Conjunct]) -> tuple[str, str, Args]:
+    """(FROM, WHERE, args) selecting the matching postings as `p`. Full-text parts that are
+    one MATCH each drive the query from the FTS5 table (a join is much faster than testing
+    `p.rowid IN (...)` for every posting)."""
+    matches = [p.match for p in parts if p.match is not None]
+    if not matches:
+        where, args = conjunction(parts)
+        return "postings p", where, args
+    rest, rest_args = conjunction([p for p in parts if p.match is None])
+    source = "postings_fts JOIN postings p ON p.rowid = postings_fts.rowid"
+    match = " AND ".join(f"({m})" for m in matches)
+    return source, f"postings_fts MATCH ? AND {rest}", (match, *rest_args)

@@ -137,6 +137,14 @@ class TextCompiler:
             return "0", ()
         return self._sql(part)
 
+    def compile_match(self, node: ft.Node) -> tuple[str, Args, str | None]:
+        """As `compile`, plus the whole query as one FTS5 MATCH expression (with its column)
+        when it is one."""
+        part = self._part(node)
+        match = f"{self.column} : ({part.query})" if isinstance(part, _Fts) else None
+        sql, args = self._sql(part) if part is not None else ("0", ())
+        return sql, args, match
+
     def _sql(self, part: _Part) -> tuple[str, Args]:
         if isinstance(part, _Const) or part is None:
             return ("1" if part and part.value else "0"), ()

@@ -1,9 +1,11 @@
 """The Jobfeed fake (in process, a small world), its ground truth from `GET /__admin/jobs`,
-and the oracle over it, shared by the query tests."""
+and the oracle over it, shared by the query tests. The test modules import the `jobfeed`
+fixture from here (a conftest.py in this folder would clash with other folders' ones)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -78,11 +80,6 @@ class Jobfeed:
         return self.oracle.posting_ids(parse(params, self.conn, self.today, self.custom))
 
 
-@pytest.fixture(scope="session")
-def jobfeed() -> Jobfeed:
-    return Jobfeed()
-
-
 def frequent_words(jobfeed: Jobfeed, count: int) -> list[str]:
     """Common index terms of at least four letters (so that queries find something)."""
     rows = jobfeed.conn.execute(
@@ -95,3 +92,15 @@ def frequent_words(jobfeed: Jobfeed, count: int) -> list[str]:
 
 def sample(jobfeed: Jobfeed, sql: str) -> list[Any]:
     return [row[0] for row in jobfeed.conn.execute(sql)]
+
+
+@functools.cache
+def _shared() -> Jobfeed:
+    return Jobfeed()
+
+
+@pytest.fixture(scope="session", name="jobfeed")
+def jobfeed_fixture() -> Jobfeed:
+    """An in-process Jobfeed fake over a small world, with the oracle over its ground truth
+    (one for the whole session, whichever module asks first)."""
+    return _shared()
