@@ -140,6 +140,11 @@ def test_world_variants_agree_with_the_oracle_and_find_jobs(jobfeed):
 def test_radius_and_range_on_one_field_is_refused(jobfeed):
     with pytest.raises(QueryError, match="__radius cannot be used together with __range"):
         jobfeed.compile([("location__radius", "Amsterdam__25"), ("location__range", "1000__2000")])
+    both = [("location__radius", "Amsterdam__25"), ("location__range", "1000__2000")]
+    response = jobfeed.get("count", both)
+    assert response.status_code == 400 and response.json()["parameter"] == "location__range"
+    other_levels = [("job:location__radius", "Amsterdam__25"), ("location__range", "1000__2000")]
+    assert jobfeed.job_ids(other_levels) == jobfeed.expected(other_levels)
 
 
 def test_exact_matches_the_whole_name_only_and_full_text_any_name_with_the_word(jobfeed):
