@@ -233,3 +233,10 @@ def test_date_math_and_calendar_follow_the_world_clock(jobfeed):
     explicit = [("job:date__range", f"{before.isoformat()}__{month.isoformat()}||-1d")]
     assert calendar == jobfeed.job_ids(explicit) == jobfeed.expected(explicit)
     assert calendar
+
+
+def test_snippets_of_wildcards_and_fuzzy_terms(jobfeed):
+    filters = jobfeed.compile([("full_text", "ervar* OR developr~ OR *")])
+    assert filters.snippets("Ervaring als developer, geen stage") == [
+        "<em>Ervaring</em> als <em>developer</em>, geen stage"
+    ]

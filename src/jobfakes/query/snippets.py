@@ -75,6 +75,8 @@ def highlight(queries: Iterable[ft.Node], conn: sqlite3.Connection, table: str) 
             terms.update(tokenize(node.text))
             return
         if isinstance(node, ft.Wildcard):
+            if node.pattern.strip("*") == "":
+                return  # "the field is not empty": no term to highlight
             stem = _prefix_stem(node.pattern)
             if stem is not None:
                 prefixes.append(stem)
