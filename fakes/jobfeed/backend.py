@@ -129,25 +129,9 @@ class JobfeedBackend:
     def _search(self, query: SearchQuery, f: Filters) -> SearchResult:
         if f.job_sql.strip("() ") == "1":
             total = int(self._rows("SELECT count(*) FROM jobs", ())[0][0])
-        else:  # the matching jobs, found once for the count, the page and the facets
-            self._rows("CREATE TEMP TABLE IF NOT EXISTS hits (rowid INTEGER PRIMARY KEY)", ())
-            self._rows("DELETE FROM temp.hits", ())
-            self._rows(
-                f"INSERT INTO temp.hits SELECT j.rowid FROM jobs j WHERE {f.job_sql}", f.job_args
-            )
+        else:  # matching postings and jobs, found once for the count, the page and the facets
+            f = self._materialise(f)
             total = int(self._rows("SELECT count(*) FROM temp.hits", ())[0][0])
-            f = replace(f, job_sql="j.rowid IN (SELECT rowid FROM temp.hits)", job_args=())
-            if f.posting_sql.strip("() ") != "1":  # and their matching postings, once
-                self._rows("CREATE TEMP TABLE IF NOT EXISTS phits (rowid INTEGER PRIMARY KEY)", ())
-                self._rows("DELETE FROM temp.phits", ())
-                self._rows(
-                    "INSERT INTO temp.phits SELECT p.rowid FROM temp.hits h "
-                    f"JOIN postings p ON p.job = h.rowid WHERE {f.posting_sql}",
-                    f.posting_args,
-                )
-                f = replace(
-                    f, posting_sql="p.rowid IN (SELECT rowid FROM temp.phits)", posting_args=()
-                )
         order, order_args = self._order(query, f)
         ids = [
             r[0]
@@ -160,6 +144,27 @@ class JobfeedBackend:
         results = self._documents(ids, query, f, labeller)
         facets = self._facets(query, f, labeller) if query.facets else None
         return SearchResult(total, results, facets)
+
+    def _materialise(self, f: Filters) -> Filters:
+        """Fill `temp.hits` with the matching jobs and `temp.phits` with their postings that
+        match the posting-level filters; return filters that read them."""
+        for table in ("hits", "phits"):
+            self._rows(f"CREATE TEMP TABLE IF NOT EXISTS {table} (rowid INTEGER PRIMARY KEY)", ())
+            self._rows(f"DELETE FROM temp.{table}", ())
+        self._rows(
+            f"INSERT INTO temp.hits SELECT j.rowid FROM jobs j WHERE {f.job_sql}", f.job_args
+        )
+        scoped = replace(f, job_sql="j.rowid IN (SELECT rowid FROM temp.hits)", job_args=())
+        if f.posting_sql.strip("() ") == "1":
+            return scoped
+        self._rows(
+            "INSERT INTO temp.phits SELECT p.rowid FROM temp.hits h "
+            f"JOIN postings p ON p.job = h.rowid WHERE {f.posting_sql}",
+            f.posting_args,
+        )
+        return replace(
+            scoped, posting_sql="p.rowid IN (SELECT rowid FROM temp.phits)", posting_args=()
+        )
 
     def _order(self, query: SearchQuery, f: Filters) -> tuple[str, tuple[Any, ...]]:
         if not query.sort:
