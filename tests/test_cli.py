@@ -16,7 +16,6 @@ import requests
 from click.testing import CliRunner
 
 from jobfakes.cli import main
-from jobfakes.core import registry
 
 BIN = Path(sys.executable).parent
 
@@ -52,7 +51,10 @@ def _serve(*args: str) -> Iterator[tuple[str, str, str]]:
     base = f"http://127.0.0.1:{port}"
     try:
         first = process.stdout.readline()
-        token = process.stdout.readline().split("token: ")[1].strip()
+        line = process.stdout.readline()
+        while "navfeed token: " not in line:  # other fakes' banner lines may come first
+            line = process.stdout.readline()
+        token = line.split("token: ")[1].strip()
         _wait(f"{base}/__admin/health", process)
         yield base, first.strip(), token
     finally:
@@ -87,8 +89,9 @@ def test_serve_rejects_unknown_fake():
 
 
 def test_serve_prints_url_and_token_and_serves(tmp_path):
-    with _serve("--ads", "300", "--db", str(tmp_path / "world.sqlite")) as (base, first, token):
-        assert first == f"jobfakes serving {', '.join(registry.names())} at {base}"
+    args = ("navfeed", "--ads", "300", "--db", str(tmp_path / "world.sqlite"))
+    with _serve(*args) as (base, first, token):
+        assert first == f"jobfakes serving navfeed at {base}"
         response = requests.get(
             f"{base}/api/v1/feed?pageSize=3",
             headers={"Authorization": f"Bearer {token}"},
@@ -116,6 +119,7 @@ def test_gunicorn_wsgi_app_reads_environment():
     env = {
         **os.environ,
         "JOBFAKES_ADS": "100",
+        "JOBFAKES_FAKES": "navfeed",  # the other fakes' worlds are not needed here
         "JOBFAKES_SEED": "9",
         "JOBFAKES_NAVFEED_SECRET": "secret-from-the-environment-0123456789",
     }

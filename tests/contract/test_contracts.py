@@ -99,3 +99,20 @@ def test_parsebot_contract_is_served_and_lists_every_endpoint():
         "get_facets",
         "get_job_detail",
     }
+
+
+# ---- jobfeed: an account without rate limits for the run -------------------------------------
+_JOBFEED = create_app(Config(ads=300, jobs=400, fakes=("jobfeed",), jobfeed_limits="none"))
+jobfeed_schema = schemathesis.openapi.from_wsgi("/api/v3/openapi.json", _JOBFEED)
+
+
+@jobfeed_schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_jobfeed_conforms_to_its_contract(case):
+    # Filter values are free strings in a language of their own (an empty date range, an
+    # unbalanced full-text query): the fake answers those with a 400 naming the parameter,
+    # which the contract lists, so schema-valid requests may be refused; never with a 5xx.
+    case.call_and_validate(
+        headers=auth_headers(user="jobfeed", password="jobfeed"),
+        excluded_checks=excluded_checks("jobfeed"),
+    )

@@ -1,0 +1,320 @@
+"""The Jobfeed API's operations over the Dutch world (no Flask here): search, count, fields;
+aggregation lives in `aggregate.py`, accounts and rate limits in `accounts.py`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from jobfakes.fakes.jobfeed import aggregate as agg
+from jobfakes.fakes.jobfeed import buckets
+from jobfakes.fakes.jobfeed.accounts import Accounts
+from jobfakes.fakes.jobfeed.params import Pairs, ParamError, SearchQuery, field_ref, split
+from jobfakes.fakes.jobfeed.serialize import Labeller
+
+from jobfakes.query import Filters, QueryError, compile_filters
+from jobfakes.world.jobfeed.fields import (
+    CATALOGUE,
+    LANGUAGES,
+    POSTING_FIELDS,
+    Field,
+    custom_categories,
+    custom_labels,
+)
+from jobfakes.world.jobfeed.world import DutchWorld, DutchWorldConfig
+from jobfakes.world.times import to_datetime
+
+if TYPE_CHECKING:
+    from jobfakes.core.app import Runtime
+
+
+@dataclass
+class SearchResult:
+    total: int
+    results: list[dict[str, Any]]
+    facets: dict[str, list[dict[str, Any]]] | None
+
+
+def _col(level: str, name: str) -> str:
+    return f"{'j' if level == 'job' else 'p'}.{name}"
+
+
+class JobfeedBackend:
+    """The Dutch world, its accounts, and the operations of /fields, /search, /aggregate and
+    /count."""
+
+    def __init__(self, runtime: Runtime):
+        self.runtime = runtime
+        self.world = DutchWorld(
+            DutchWorldConfig(seed=runtime.config.seed, jobs=runtime.config.jobs, today=self.today())
+        )
+        self.accounts = Accounts(runtime.config.jobfeed_accounts, runtime.config.jobfeed_limits)
+
+    def reset(self) -> None:
+        """Accounts back to those configured (the world itself never changes)."""
+        self.accounts.reset()
+
+    def today(self) -> dt.date:
+        """The world clock's date (for `now` and `__calendar`)."""
+        return to_datetime(self.runtime.world.now()).date()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.world.store.conn
+
+    def filters(self, pairs: Pairs, user: str | None) -> Filters:
+        try:
+            with self.world.store.lock:
+                return compile_filters(pairs, self.conn, self.today(), custom_categories(user))
+        except QueryError as error:
+            raise ParamError(error.param, error.message) from None
+
+    def _rows(self, sql: str, args: tuple[Any, ...]) -> list[Any]:
+        with self.world.store.lock:
+            try:
+                return self.conn.execute(sql, args).fetchall()
+            except sqlite3.OperationalError as error:  # e.g. an FTS5 expression it rejects
+                raise ParamError("full_text", f"the query cannot be run: {error}") from None
+
+    # ---- /count ----------------------------------------------------------------------------
+    def count(self, pairs: Pairs, user: str | None) -> int:
+        options, filter_pairs = split(pairs, "count")
+        f = self.filters(filter_pairs, user)
+        group = (options.get("_group") or "").strip()
+        if not group:
+            return int(
+                self._rows(f"SELECT count(*) FROM jobs j WHERE {f.job_sql}", f.job_args)[0][0]
+            )
+        if group == "posting":
+            sql = (
+                "SELECT count(*) FROM postings p JOIN jobs j ON j.rowid = p.job "
+                f"WHERE ({f.job_sql}) AND ({f.posting_sql})"
+            )
+            return int(self._rows(sql, f.job_args + f.posting_args)[0][0])
+        level, spec = field_ref("_group", group)
+        level = level or spec.default_level
+        if spec.type == "codes":
+            table = "jobs" if level == "job" else "postings"
+            inner = f"SELECT j.rowid FROM jobs j WHERE {f.job_sql}"
+            args = f.job_args
+            if level == "posting":
+                inner = (
+                    "SELECT p.rowid FROM postings p JOIN jobs j ON j.rowid = p.job "
+                    f"WHERE ({f.job_sql}) AND ({f.posting_sql})"
+                )
+                args = f.job_args + f.posting_args
+            sql = (
+                f"SELECT count(DISTINCT e.value) FROM {table} x, json_each(x.{spec.name}) e "
+                f"WHERE x.rowid IN ({inner})"
+            )
+            return int(self._rows(sql, args)[0][0])
+        if level == "job":
+            sql = f"SELECT count(DISTINCT j.{spec.name}) FROM jobs j WHERE {f.job_sql}"
+            return int(self._rows(sql, f.job_args)[0][0])
+        sql = (
+            f"SELECT count(DISTINCT p.{spec.name}) FROM postings p JOIN jobs j ON j.rowid = p.job "
+            f"WHERE ({f.job_sql}) AND ({f.posting_sql})"
+        )
+        return int(self._rows(sql, f.job_args + f.posting_args)[0][0])
+
+    # ---- /search ---------------------------------------------------------------------------
+    def search(self, query: SearchQuery, filter_pairs: Pairs, user: str | None) -> SearchResult:
+        f = self.filters(filter_pairs, user)
+        with self.world.store.lock:  # the temporary table of hits is the connection's own
+            return self._search(query, f)
+
+    def _search(self, query: SearchQuery, f: Filters) -> SearchResult:
+        if f.job_sql.strip("() ") == "1":
+            total = int(self._rows("SELECT count(*) FROM jobs", ())[0][0])
+        else:  # matching postings and jobs, found once for the count, the page and the facets
+            f = self._materialise(f)
+            total = int(self._rows("SELECT count(*) FROM temp.hits", ())[0][0])
+        order, order_args = self._order(query, f)
+        ids = [
+            r[0]
+            for r in self._rows(
+                f"SELECT j.rowid FROM jobs j WHERE {f.job_sql} ORDER BY {order} LIMIT ? OFFSET ?",
+                f.job_args + order_args + (query.limit, query.offset),
+            )
+        ]
+        labeller = Labeller(query.language if query.labels else None)
+        results = self._documents(ids, query, f, labeller)
+        facets = self._facets(query, f, labeller) if query.facets else None
+        return SearchResult(total, results, facets)
+
+    def _materialise(self, f: Filters) -> Filters:
+        """Fill `temp.hits` with the matching jobs and `temp.phits` with their postings that
+        match the posting-level filters; return filters that read them."""
+        for table in ("hits", "phits"):
+            self._rows(f"CREATE TEMP TABLE IF NOT EXISTS {table} (rowid INTEGER PRIMARY KEY)", ())
+            self._rows(f"DELETE FROM temp.{table}", ())
+        self._rows(
+            f"INSERT INTO temp.hits SELECT j.rowid FROM jobs j WHERE {f.job_sql}", f.job_args
+        )
+        scoped = replace(f, job_sql="j.rowid IN (SELECT rowid FROM temp.hits)", job_args=())
+        if f.posting_sql.strip("() ") == "1":
+            return scoped
+        self._rows(
+            "INSERT INTO temp.phits SELECT p.rowid FROM temp.hits h "
+            f"JOIN postings p ON p.job = h.rowid WHERE {f.posting_sql}",
+            f.posting_args,
+        )
+        return replace(
+            scoped, posting_sql="p.rowid IN (SELECT rowid FROM temp.phits)", posting_args=()
+        )
+
+    def _order(self, query: SearchQuery, f: Filters) -> tuple[str, tuple[Any, ...]]:
+        if not query.sort:
+            return "j.date DESC, j.rowid DESC", ()
+        parts, args = [], ()
+        for level, spec, desc in query.sort:
+            direction = "DESC" if desc else "ASC"
+            if (level or spec.default_level) == "job" or "posting" not in spec.levels:
+                parts.append(f"j.{spec.name} {direction}")
+            else:  # the value of the posting shown: the first matching one
+                parts.append(
+                    f"(SELECT p.{spec.name} FROM postings p WHERE p.job = j.rowid AND "
+                    f"({f.posting_sql}) ORDER BY p.rowid LIMIT 1) {direction}"
+                )
+                args += f.posting_args
+        parts.append("j.rowid ASC")
+        return ", ".join(parts), args
+
+    def _documents(
+        self, ids: list[int], query: SearchQuery, f: Filters, labeller: Labeller
+    ) -> list[dict[str, Any]]:
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        job_names = [n for n in CATALOGUE if "job" in CATALOGUE[n].levels]
+        jobs = {
+            r[0]: dict(zip(job_names, r[1:], strict=True))
+            for r in self._rows(
+                f"SELECT rowid, {', '.join(job_names)} FROM jobs WHERE rowid IN ({marks})",
+                tuple(ids),
+            )
+        }
+        post_cols = ", ".join(POSTING_FIELDS)
+        matching: dict[int, list[dict[str, Any]]] = {}
+        for r in self._rows(
+            f"SELECT p.job, p.rowid, {post_cols} FROM postings p WHERE p.job IN ({marks}) "
+            f"AND ({f.posting_sql}) ORDER BY p.job, p.rowid",
+            tuple(ids) + f.posting_args,
+        ):
+            matching.setdefault(r[0], []).append(dict(zip(POSTING_FIELDS, r[2:], strict=True)))
+        every: dict[int, list[dict[str, Any]]] = matching
+        out_spec = query.output
+        if out_spec.postings and not query.matching_postings:
+            every = {}
+            for r in self._rows(
+                f"SELECT p.job, {post_cols} FROM postings p WHERE p.job IN ({marks}) "
+                "ORDER BY p.job, p.rowid",
+                tuple(ids),
+            ):
+                every.setdefault(r[0], []).append(dict(zip(POSTING_FIELDS, r[1:], strict=True)))
+        docs = []
+        for rowid in ids:
+            job = jobs[rowid]
+            shown = (matching.get(rowid) or every.get(rowid) or [{}])[0]
+            doc: dict[str, Any] = {}
+            for key, level, spec in out_spec.fields:
+                source = job if level == "job" else shown
+                doc[key] = labeller.value(spec, source.get(spec.name))
+            if out_spec.postings:
+                wanted = out_spec.posting_fields or tuple(CATALOGUE[n] for n in POSTING_FIELDS)
+                doc["posting"] = [
+                    {s.name: labeller.value(s, post.get(s.name)) for s in wanted}
+                    for post in every.get(rowid, [])
+                ]
+            if query.snippets:
+                doc["_snippets"] = f.snippets(shown.get("full_text") or "")
+            docs.append(doc)
+        return docs
+
+    def _facets(
+        self, query: SearchQuery, f: Filters, labeller: Labeller
+    ) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {}
+        for level, spec, limit in query.facets:
+            rows = self.facet_counts(f, level or spec.default_level, spec, limit)
+            key = f"{level}:{spec.name}" if level else spec.name
+            out[key] = [{**labeller.pair(spec, value), "count": count} for value, count in rows]
+        return out
+
+    def facet_counts(
+        self, f: Filters, level: str, spec: Field, limit: int
+    ) -> list[tuple[Any, int]]:
+        """The most frequent values with job counts: job-level values of matching jobs, or the
+        values of their matching postings (a job counts once per value)."""
+        value = _col(level, spec.name)
+        source = "jobs j"
+        args = f.job_args
+        where = f.job_sql
+        if level == "posting":
+            source = "postings p JOIN jobs j ON j.rowid = p.job"
+            where = f"({f.job_sql}) AND ({f.posting_sql})"
+            args = f.job_args + f.posting_args
+        if spec.type == "codes":
+            source += f", json_each({value}) e"
+            value = "e.value"
+        sql = (
+            f"SELECT {value} AS v, count(DISTINCT j.rowid) AS n FROM {source} WHERE {where} "
+            "AND v IS NOT NULL GROUP BY v ORDER BY n DESC, v ASC LIMIT ?"
+        )
+        return [(r[0], int(r[1])) for r in self._rows(sql, (*args, limit))]
+
+    # ---- /aggregate ------------------------------------------------------------------------
+    def aggregate(self, pairs: Pairs, user: str | None) -> list[list[Any]]:
+        options, filter_pairs = split(pairs, "aggregate")
+        request = agg.parse(options, custom_categories(user))
+        f = self.filters(filter_pairs, user)
+        rows = self._rows(*buckets.sql(request, f))
+        return buckets.table(request, rows, Labeller(request.language if request.labels else None))
+
+    # ---- /fields ---------------------------------------------------------------------------
+    def fields(self, pairs: Pairs, user: str | None) -> dict[str, Any]:
+        options, _ = split(pairs, "fields")
+        language = options.get("_language") or "nl"
+        if language not in LANGUAGES:
+            raise ParamError("_language", f"supported languages are {', '.join(LANGUAGES)}")
+        name = options.get("_field")
+        if name is not None and name not in CATALOGUE:
+            raise ParamError("_field", f"unknown field {name!r}", status=404)
+        keys = None
+        if name is not None and options.get("_values"):
+            keys = {k.strip() for k in options["_values"].split(",")}
+        chosen = [CATALOGUE[name]] if name else list(CATALOGUE.values())
+        custom = custom_categories(user)
+        return {spec.name: _describe(spec, language, keys, custom) for spec in chosen}
+
+    def ground_truth(self) -> Iterator[bytes]:
+        return self.world.store.ground_truth()
+
+
+def _describe(spec: Field, language: str, keys: set[str] | None, custom: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "type": spec.type,
+        "description": spec.description,
+        "level": list(spec.levels),
+    }
+    if spec.labels is not None:
+        values = {str(k): v for k, v in spec.labels[language].items()}
+        if keys is not None:
+            values = {k: v for k, v in values.items() if k in keys}
+        out["possible_values"] = values
+    if spec.custom and spec.name in custom:
+        names = custom_labels(spec.name)
+        out["custom_categories"] = {
+            str(cid): {
+                "label": names.get(cid, str(cid)),
+                "level_1": l1,
+                "level_1_label": names.get(l1, str(l1)),
+                "level_2": l2,
+                "values": list(codes),
+            }
+            for cid, (l1, l2, codes) in custom[spec.name].items()
+        }
+    return out

@@ -1,0 +1,1 @@
+"""The Dutch world of the Jobfeed fake: jobs with postings, their field catalogue and store."""
