@@ -50,9 +50,11 @@ def _serve(*args: str) -> Iterator[tuple[str, str, str]]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
+        fake = args[0] if args and not args[0].startswith("-") else "navfeed"
         first = process.stdout.readline()
         line = process.stdout.readline()
-        while "navfeed token: " not in line:  # other fakes' banner lines may come first
+        while f"{fake} token: " not in line:  # other fakes' banner lines may come first
+            assert line, f"serve ended without printing a {fake} token"
             line = process.stdout.readline()
         token = line.split("token: ")[1].strip()
         _wait(f"{base}/__admin/health", process)
