@@ -12,8 +12,13 @@ from jobfakes.core.registry import FakeSpec
 
 
 def _banner(backend: Any) -> list[str]:
-    jobs, postings = backend.world.counts()
-    lines = [f"world: {jobs} jobs, {postings} postings"]
+    """Served alone, the Dutch world is built before the port opens; beside the NAV fakes, on
+    the first Jobfeed request, so that they start at once."""
+    if len(backend.runtime.specs) == 1:
+        jobs, postings = backend.world.counts()
+        lines = [f"world: {jobs} jobs, {postings} postings"]
+    else:
+        lines = [f"world: {backend.runtime.config.jobs} jobs, built on the first request"]
     for account in backend.accounts.all():
         lines.append(f"account: {account.user}:{account.password} (limits: {account.limits_text})")
     return lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -48,10 +49,21 @@ class JobfeedBackend:
 
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
-        self.world = DutchWorld(
-            DutchWorldConfig(seed=runtime.config.seed, jobs=runtime.config.jobs, today=self.today())
-        )
         self.accounts = Accounts(runtime.config.jobfeed_accounts, runtime.config.jobfeed_limits)
+        self._world: DutchWorld | None = None
+        self._building = threading.Lock()
+
+    @property
+    def world(self) -> DutchWorld:
+        """The Dutch world, built on first use: serving the other fakes does not wait for it."""
+        if self._world is None:
+            with self._building:
+                if self._world is None:
+                    config = self.runtime.config
+                    self._world = DutchWorld(
+                        DutchWorldConfig(seed=config.seed, jobs=config.jobs, today=self.today())
+                    )
+        return self._world
 
     def reset(self) -> None:
         """Accounts back to those configured (the world itself never changes)."""

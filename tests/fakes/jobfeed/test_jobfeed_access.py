@@ -7,6 +7,8 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jobfakes.core.config import Config
+
 
 def _get(jf, auth, path="/api/v3/count", **params):
     session = requests.Session()  # without the fixture's own credentials
@@ -128,3 +130,17 @@ def test_any_search_parameter_value_gives_200_or_400(jf, name, value):
         else jf.get("search", _limit=value)
     )
     assert response.status_code in (200, 400), response.text
+
+
+def test_beside_the_nav_fakes_the_dutch_world_waits_for_the_first_jobfeed_request():
+    from jobfakes.core.adapter import WSGIAdapter
+    from jobfakes.core.app import create_app
+
+    app = create_app(Config(ads=100, jobs=50, fakes=("navfeed", "jobfeed")))
+    backend = app.extensions["jobfakes"].backends["jobfeed"]
+    session = requests.Session()
+    session.mount("http://lazy.test", WSGIAdapter(app))
+    assert session.get("http://lazy.test/__admin/health").status_code == 200
+    assert backend._world is None  # the NAV fakes are up before the Dutch world is built
+    answer = session.get("http://lazy.test/api/v3/count", auth=("jobfeed", "jobfeed"))
+    assert answer.status_code == 200 and answer.json()["count"] == 50
