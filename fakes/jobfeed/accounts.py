@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from limits import RateLimitItem, parse_many
+if TYPE_CHECKING:  # imported on first use, as in core/ratelimit.py
+    from limits import RateLimitItem
 
 DEFAULT_USER, DEFAULT_PASSWORD = "jobfeed", "jobfeed"
 DEFAULT_LIMITS = "4/second;30/minute"
@@ -20,6 +22,8 @@ def parse_limits(text: str | None) -> tuple[RateLimitItem, ...]:
     if text.strip().lower() in ("none", ""):
         return ()
     try:
+        from limits import parse_many
+
         return tuple(parse_many(text.replace(",", ";")))
     except ValueError:
         raise ValueError(f"not rates such as '4/second;30/minute': {text!r}") from None

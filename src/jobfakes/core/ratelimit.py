@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-
-from limits import RateLimitItem, RateLimitItemPerDay, parse
-from limits.storage import Storage, storage_from_string
-from limits.strategies import FixedWindowRateLimiter
+from typing import TYPE_CHECKING
 
 from jobfakes.world.times import US, from_datetime, to_datetime
+
+if TYPE_CHECKING:  # `limits` is imported on first use: it costs a server's start ~50 ms
+    from limits import RateLimitItem
+    from limits.storage import Storage
 
 _MONTH = "month"
 
@@ -32,6 +33,8 @@ class Verdict:
 
 def parse_rate(text: str) -> RateLimitItem:
     """`4/second`, `30/minute`, `100/month` (limits' notation); ValueError when malformed."""
+    from limits import parse
+
     try:
         return parse(text)
     except ValueError:
@@ -57,6 +60,8 @@ def _window(item: RateLimitItem, now: int) -> tuple[str, int]:
 def _holder(rate: RateLimitItem) -> RateLimitItem:
     """The item `limits` stores the count under. Its real-time expiry outlasts the window by a
     day at least, because a frozen world clock keeps a window open for as long as it likes."""
+    from limits import RateLimitItemPerDay
+
     days = 32 if rate.GRANULARITY.name == _MONTH else -(-rate.get_expiry() // 86_400) + 1
     return RateLimitItemPerDay(rate.amount, days)
 
@@ -73,6 +78,8 @@ class Limiter:
     def storage(self) -> Storage:
         with self._lock:  # Redis clients are made lazily: after gunicorn has forked
             if self._storage is None:
+                from limits.storage import Storage, storage_from_string
+
                 storage = storage_from_string(self.uri)
                 assert isinstance(storage, Storage)  # not one of limits' asyncio storages
                 self._storage = storage
@@ -81,6 +88,8 @@ class Limiter:
     def hit(self, name: str, key: str, rate: RateLimitItem, now: int, cost: int = 1) -> Verdict:
         """Count `cost` against `rate` for `key`; refused hits count too, as upstreams do."""
         window, ends = _window(rate, now)
+        from limits.strategies import FixedWindowRateLimiter
+
         holder = _holder(rate)
         limiter = FixedWindowRateLimiter(self.storage)
         allowed = limiter.hit(holder, "jobfakes", name, key, window, cost=cost)
