@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from jobfakes.fakes.jobfeed import aggregate as agg
-from jobfakes.fakes.jobfeed import buckets
+from jobfakes.fakes.jobfeed import buckets, columnar
 from jobfakes.fakes.jobfeed.accounts import Accounts
 from jobfakes.fakes.jobfeed.params import Pairs, ParamError, SearchQuery, field_ref, split
 from jobfakes.fakes.jobfeed.serialize import Labeller
@@ -271,8 +271,16 @@ class JobfeedBackend:
         options, filter_pairs = split(pairs, "aggregate")
         request = agg.parse(options, custom_categories(user))
         f = self.filters(filter_pairs, user)
+        labeller = Labeller(request.language if request.labels else None)
+        if columnar.applies(request):  # array work over the columnar side store
+            rowids = None
+            if f.job_sql.strip("() ") != "1":
+                sql = f"SELECT j.rowid FROM jobs j WHERE {f.job_sql}"
+                rowids = [r[0] for r in self._rows(sql, f.job_args)]
+            levels = columnar.levels(request, self.world.store.columns, rowids)
+            return buckets.table(request, [], labeller, levels)
         rows = self._rows(*buckets.sql(request, f))
-        return buckets.table(request, rows, Labeller(request.language if request.labels else None))
+        return buckets.table(request, rows, labeller)
 
     # ---- /fields ---------------------------------------------------------------------------
     def fields(self, pairs: Pairs, user: str | None) -> dict[str, Any]:
