@@ -147,23 +147,36 @@ class JobfeedBackend:
 
     def _materialise(self, f: Filters) -> Filters:
         """Fill `temp.hits` with the matching jobs and `temp.phits` with their postings that
-        match the posting-level filters; return filters that read them."""
+        match the posting-level filters; return filters that read them. With posting-level
+        filters the matching postings come first (the full-text index read once), then the
+        jobs among theirs that match the job-level filters."""
+        self._rows("CREATE TEMP TABLE IF NOT EXISTS hits (rowid INTEGER PRIMARY KEY)", ())
+        self._rows("CREATE TEMP TABLE IF NOT EXISTS phits (rowid INTEGER PRIMARY KEY, job)", ())
         for table in ("hits", "phits"):
-            self._rows(f"CREATE TEMP TABLE IF NOT EXISTS {table} (rowid INTEGER PRIMARY KEY)", ())
             self._rows(f"DELETE FROM temp.{table}", ())
-        self._rows(
-            f"INSERT INTO temp.hits SELECT j.rowid FROM jobs j WHERE {f.job_sql}", f.job_args
-        )
-        scoped = replace(f, job_sql="j.rowid IN (SELECT rowid FROM temp.hits)", job_args=())
         if f.posting_sql.strip("() ") == "1":
-            return scoped
+            self._rows(
+                f"INSERT INTO temp.hits SELECT j.rowid FROM jobs j WHERE {f.job_sql}", f.job_args
+            )
+            return replace(f, job_sql="j.rowid IN (SELECT rowid FROM temp.hits)", job_args=())
         self._rows(
-            "INSERT INTO temp.phits SELECT p.rowid FROM temp.hits h "
-            f"JOIN postings p ON p.job = h.rowid WHERE {f.posting_sql}",
-            f.posting_args,
+            f"INSERT INTO temp.phits SELECT p.rowid, p.job FROM {f.posting_from} "
+            f"WHERE {f.posting_where}",
+            f.posting_where_args,
         )
+        self._rows(
+            "INSERT INTO temp.hits SELECT j.rowid FROM jobs j WHERE j.rowid IN "
+            f"(SELECT job FROM temp.phits) AND ({f.job_only_sql})",
+            f.job_only_args,
+        )
+        if f.job_only_sql.strip("() ") != "1":
+            self._rows("DELETE FROM temp.phits WHERE job NOT IN (SELECT rowid FROM temp.hits)", ())
         return replace(
-            scoped, posting_sql="p.rowid IN (SELECT rowid FROM temp.phits)", posting_args=()
+            f,
+            job_sql="j.rowid IN (SELECT rowid FROM temp.hits)",
+            job_args=(),
+            posting_sql="p.rowid IN (SELECT rowid FROM temp.phits)",
+            posting_args=(),
         )
 
     def _order(self, query: SearchQuery, f: Filters) -> tuple[str, tuple[Any, ...]]:
