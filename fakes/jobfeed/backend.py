@@ -38,6 +38,10 @@ class SearchResult:
     facets: dict[str, list[dict[str, Any]]] | None
 
 
+HITS = "j.rowid IN (SELECT rowid FROM temp.hits)"
+PHITS = "p.rowid IN (SELECT rowid FROM temp.phits)"
+
+
 def _col(level: str, name: str) -> str:
     return f"{'j' if level == 'job' else 'p'}.{name}"
 
@@ -52,6 +56,7 @@ class JobfeedBackend:
             DutchWorldConfig(seed=runtime.config.seed, jobs=runtime.config.jobs, today=self.today())
         )
         self.accounts = Accounts(runtime.config.jobfeed_accounts, runtime.config.jobfeed_limits)
+        self._jobs: int | None = None  # how many jobs the world has, once asked
 
     def reset(self) -> None:
         """Accounts back to those configured (the world itself never changes)."""
@@ -133,10 +138,14 @@ class JobfeedBackend:
             f = self._materialise(f)
             total = int(self._rows("SELECT count(*) FROM temp.hits", ())[0][0])
         order, order_args = self._order(query, f)
+        source, where = "jobs j", f.job_sql
+        if not query.sort and f.job_sql == HITS and self._scan_by_date(total, query):
+            # newest first along the date index, testing membership (`+`: not by rowid)
+            source, where = "jobs j INDEXED BY jobs_by_date", f"+{HITS}"
         ids = [
             r[0]
             for r in self._rows(
-                f"SELECT j.rowid FROM jobs j WHERE {f.job_sql} ORDER BY {order} LIMIT ? OFFSET ?",
+                f"SELECT j.rowid FROM {source} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
                 f.job_args + order_args + (query.limit, query.offset),
             )
         ]
@@ -144,6 +153,14 @@ class JobfeedBackend:
         results = self._documents(ids, query, f, labeller)
         facets = self._facets(query, f, labeller) if query.facets else None
         return SearchResult(total, results, facets)
+
+    def _scan_by_date(self, total: int, query: SearchQuery) -> bool:
+        """Whether walking the date index until the page is full reads fewer rows (expected)
+        than sorting every matching job."""
+        if self._jobs is None:
+            self._jobs = int(self._rows("SELECT count(*) FROM jobs", ())[0][0])
+        wanted = query.offset + query.limit
+        return total > 0 and wanted * self._jobs < total * total
 
     def _materialise(self, f: Filters) -> Filters:
         """Fill `temp.hits` with the matching jobs and `temp.phits` with their postings that
@@ -158,7 +175,7 @@ class JobfeedBackend:
             self._rows(
                 f"INSERT INTO temp.hits SELECT j.rowid FROM jobs j WHERE {f.job_sql}", f.job_args
             )
-            return replace(f, job_sql="j.rowid IN (SELECT rowid FROM temp.hits)", job_args=())
+            return replace(f, job_sql=HITS, job_args=())
         self._rows(
             f"INSERT INTO temp.phits SELECT p.rowid, p.job FROM {f.posting_from} "
             f"WHERE {f.posting_where}",
@@ -173,9 +190,9 @@ class JobfeedBackend:
             self._rows("DELETE FROM temp.phits WHERE job NOT IN (SELECT rowid FROM temp.hits)", ())
         return replace(
             f,
-            job_sql="j.rowid IN (SELECT rowid FROM temp.hits)",
+            job_sql=HITS,
             job_args=(),
-            posting_sql="p.rowid IN (SELECT rowid FROM temp.phits)",
+            posting_sql=PHITS,
             posting_args=(),
         )
 
@@ -270,11 +287,17 @@ class JobfeedBackend:
             source = "postings p JOIN jobs j ON j.rowid = p.job"
             where = f"({f.job_sql}) AND ({f.posting_sql})"
             args = f.job_args + f.posting_args
+        unit = "j.rowid"
+        if f.job_sql == HITS and level == "job" and spec.type != "codes":
+            unit = "*"  # the materialised jobs: one row each
+        elif f.posting_sql == PHITS and level == "posting":  # their matching postings
+            source, where, args, unit = "postings p", PHITS, (), "p.job"
         if spec.type == "codes":
             source += f", json_each({value}) e"
             value = "e.value"
+        counted = "count(*)" if unit == "*" else f"count(DISTINCT {unit})"  # once per value
         sql = (
-            f"SELECT {value} AS v, count(DISTINCT j.rowid) AS n FROM {source} WHERE {where} "
+            f"SELECT {value} AS v, {counted} AS n FROM {source} WHERE {where} "
             "AND v IS NOT NULL GROUP BY v ORDER BY n DESC, v ASC LIMIT ?"
         )
         return [(r[0], int(r[1])) for r in self._rows(sql, (*args, limit))]
