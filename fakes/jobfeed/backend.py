@@ -279,6 +279,9 @@ class JobfeedBackend:
     ) -> list[tuple[Any, int]]:
         """The most frequent values with job counts: job-level values of matching jobs, or the
         values of their matching postings (a job counts once per value)."""
+        arrays = self._facet_arrays(f, level, spec, limit)
+        if arrays is not None:
+            return arrays
         value = _col(level, spec.name)
         source = "jobs j"
         args = f.job_args
@@ -301,6 +304,27 @@ class JobfeedBackend:
             "AND v IS NOT NULL GROUP BY v ORDER BY n DESC, v ASC LIMIT ?"
         )
         return [(r[0], int(r[1])) for r in self._rows(sql, (*args, limit))]
+
+    def _facet_arrays(
+        self, f: Filters, level: str, spec: Field, limit: int
+    ) -> list[tuple[Any, int]] | None:
+        """A facet of an integer value over the materialised hits, from the columnar side store
+        (None when it does not apply)."""
+        if spec.type not in columnar.INTEGER_TYPES:
+            return None
+        store = self.world.store
+        if level == "job" and f.job_sql == HITS:
+            rowids = [r[0] for r in self._rows("SELECT rowid FROM temp.hits", ())]
+            at = store.columns.positions(rowids)
+            column = store.columns.column(spec.name)
+            return columnar.facet(column.values[at], column.present[at], None, limit)
+        if level == "posting" and f.posting_sql == PHITS:
+            rowids = [r[0] for r in self._rows("SELECT rowid FROM temp.phits", ())]
+            at = store.posting_columns.positions(rowids)
+            column = store.posting_columns.column(spec.name)
+            jobs = store.posting_columns.column("job").values[at]
+            return columnar.facet(column.values[at], column.present[at], jobs, limit)
+        return None
 
     # ---- /aggregate ------------------------------------------------------------------------
     def aggregate(self, pairs: Pairs, user: str | None) -> list[list[Any]]:

@@ -13,7 +13,7 @@ import numpy as np
 from jobfakes.fakes.jobfeed.aggregate import Request
 from jobfakes.fakes.jobfeed.buckets import Stats, grouped
 
-from jobfakes.world.jobfeed.columns import JobColumns
+from jobfakes.world.jobfeed.columns import Columns
 
 INTEGER_TYPES = ("integer", "code", "boolean", "location")
 
@@ -29,7 +29,7 @@ def applies(request: Request) -> bool:
 
 
 def levels(
-    request: Request, columns: JobColumns, rowids: list[int] | None
+    request: Request, columns: Columns, rowids: list[int] | None
 ) -> list[dict[tuple[Any, ...], Stats]]:
     """Stats per key prefix, for every depth 0..n, over the jobs `rowids` (None: all)."""
     chosen = None if rowids is None else columns.positions(rowids)
@@ -98,3 +98,19 @@ def apply(op: str, values: Any) -> Any:
         return (ordered[mid - 1].item() + ordered[mid].item()) / 2
     total = int(values.sum())
     return total if op == "sum" else float(total) / len(values)  # avg: fsum(ints) / n
+
+
+def facet(values: Any, present: Any, units: Any, limit: int) -> list[tuple[Any, int]]:
+    """The `limit` most frequent values (present ones) with how many distinct `units` (None:
+    every row its own unit) have them; ties by value, as the SQL facets order them."""
+    values = values[present]
+    if units is not None:
+        units = units[present]
+        order = np.lexsort((units, values))
+        values, units = values[order], units[order]
+        first = np.ones(len(values), np.bool_)
+        first[1:] = (values[1:] != values[:-1]) | (units[1:] != units[:-1])
+        values = values[first]
+    found, counts = np.unique(values, return_counts=True)
+    top = np.lexsort((found, -counts))[:limit]
+    return list(zip(found[top].tolist(), counts[top].tolist(), strict=True))
