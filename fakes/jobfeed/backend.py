@@ -16,7 +16,6 @@ from jobfakes.fakes.jobfeed.accounts import Accounts
 from jobfakes.fakes.jobfeed.params import Pairs, ParamError, SearchQuery, field_ref, split
 from jobfakes.fakes.jobfeed.serialize import Labeller
 
-from jobfakes.query import Filters, QueryError, compile_filters
 from jobfakes.world.jobfeed.fields import (
     CATALOGUE,
     LANGUAGES,
@@ -25,11 +24,12 @@ from jobfakes.world.jobfeed.fields import (
     custom_categories,
     custom_labels,
 )
-from jobfakes.world.jobfeed.world import DutchWorld, DutchWorldConfig
 from jobfakes.world.times import to_datetime
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the query compiler and numpy load on first use: a server starts faster
     from jobfakes.core.app import Runtime
+    from jobfakes.query import Filters
+    from jobfakes.world.jobfeed.world import DutchWorld
 
 
 @dataclass
@@ -37,6 +37,10 @@ class SearchResult:
     total: int
     results: list[dict[str, Any]]
     facets: dict[str, list[dict[str, Any]]] | None
+
+
+HITS = "j.rowid IN (SELECT rowid FROM temp.hits)"
+PHITS = "p.rowid IN (SELECT rowid FROM temp.phits)"
 
 
 def _col(level: str, name: str) -> str:
@@ -50,6 +54,7 @@ class JobfeedBackend:
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
         self.accounts = Accounts(runtime.config.jobfeed_accounts, runtime.config.jobfeed_limits)
+        self._jobs: int | None = None  # how many jobs the world has, once asked
         self._world: DutchWorld | None = None
         self._building = threading.Lock()
 
@@ -59,6 +64,8 @@ class JobfeedBackend:
         if self._world is None:
             with self._building:
                 if self._world is None:
+                    from jobfakes.world.jobfeed.world import DutchWorld, DutchWorldConfig
+
                     config = self.runtime.config
                     self._world = DutchWorld(
                         DutchWorldConfig(seed=config.seed, jobs=config.jobs, today=self.today())
@@ -78,6 +85,8 @@ class JobfeedBackend:
         return self.world.store.conn
 
     def filters(self, pairs: Pairs, user: str | None) -> Filters:
+        from jobfakes.query import QueryError, compile_filters
+
         try:
             with self.world.store.lock:
                 return compile_filters(pairs, self.conn, self.today(), custom_categories(user))
@@ -145,10 +154,14 @@ class JobfeedBackend:
             f = self._materialise(f)
             total = int(self._rows("SELECT count(*) FROM temp.hits", ())[0][0])
         order, order_args = self._order(query, f)
+        source, where = "jobs j", f.job_sql
+        if not query.sort and f.job_sql == HITS and self._scan_by_date(total, query):
+            # newest first along the date index, testing membership (`+`: not by rowid)
+            source, where = "jobs j INDEXED BY jobs_by_date", f"+{HITS}"
         ids = [
             r[0]
             for r in self._rows(
-                f"SELECT j.rowid FROM jobs j WHERE {f.job_sql} ORDER BY {order} LIMIT ? OFFSET ?",
+                f"SELECT j.rowid FROM {source} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
                 f.job_args + order_args + (query.limit, query.offset),
             )
         ]
@@ -157,25 +170,46 @@ class JobfeedBackend:
         facets = self._facets(query, f, labeller) if query.facets else None
         return SearchResult(total, results, facets)
 
+    def _scan_by_date(self, total: int, query: SearchQuery) -> bool:
+        """Whether walking the date index until the page is full reads fewer rows (expected)
+        than sorting every matching job."""
+        if self._jobs is None:
+            self._jobs = int(self._rows("SELECT count(*) FROM jobs", ())[0][0])
+        wanted = query.offset + query.limit
+        return total > 0 and wanted * self._jobs < total * total
+
     def _materialise(self, f: Filters) -> Filters:
         """Fill `temp.hits` with the matching jobs and `temp.phits` with their postings that
-        match the posting-level filters; return filters that read them."""
+        match the posting-level filters; return filters that read them. With posting-level
+        filters the matching postings come first (the full-text index read once), then the
+        jobs among theirs that match the job-level filters."""
+        self._rows("CREATE TEMP TABLE IF NOT EXISTS hits (rowid INTEGER PRIMARY KEY)", ())
+        self._rows("CREATE TEMP TABLE IF NOT EXISTS phits (rowid INTEGER PRIMARY KEY, job)", ())
         for table in ("hits", "phits"):
-            self._rows(f"CREATE TEMP TABLE IF NOT EXISTS {table} (rowid INTEGER PRIMARY KEY)", ())
             self._rows(f"DELETE FROM temp.{table}", ())
-        self._rows(
-            f"INSERT INTO temp.hits SELECT j.rowid FROM jobs j WHERE {f.job_sql}", f.job_args
-        )
-        scoped = replace(f, job_sql="j.rowid IN (SELECT rowid FROM temp.hits)", job_args=())
         if f.posting_sql.strip("() ") == "1":
-            return scoped
+            self._rows(
+                f"INSERT INTO temp.hits SELECT j.rowid FROM jobs j WHERE {f.job_sql}", f.job_args
+            )
+            return replace(f, job_sql=HITS, job_args=())
         self._rows(
-            "INSERT INTO temp.phits SELECT p.rowid FROM temp.hits h "
-            f"JOIN postings p ON p.job = h.rowid WHERE {f.posting_sql}",
-            f.posting_args,
+            f"INSERT INTO temp.phits SELECT p.rowid, p.job FROM {f.posting_from} "
+            f"WHERE {f.posting_where}",
+            f.posting_where_args,
         )
+        self._rows(
+            "INSERT INTO temp.hits SELECT j.rowid FROM jobs j WHERE j.rowid IN "
+            f"(SELECT job FROM temp.phits) AND ({f.job_only_sql})",
+            f.job_only_args,
+        )
+        if f.job_only_sql.strip("() ") != "1":
+            self._rows("DELETE FROM temp.phits WHERE job NOT IN (SELECT rowid FROM temp.hits)", ())
         return replace(
-            scoped, posting_sql="p.rowid IN (SELECT rowid FROM temp.phits)", posting_args=()
+            f,
+            job_sql=HITS,
+            job_args=(),
+            posting_sql=PHITS,
+            posting_args=(),
         )
 
     def _order(self, query: SearchQuery, f: Filters) -> tuple[str, tuple[Any, ...]]:
@@ -261,6 +295,9 @@ class JobfeedBackend:
     ) -> list[tuple[Any, int]]:
         """The most frequent values with job counts: job-level values of matching jobs, or the
         values of their matching postings (a job counts once per value)."""
+        arrays = self._facet_arrays(f, level, spec, limit)
+        if arrays is not None:
+            return arrays
         value = _col(level, spec.name)
         source = "jobs j"
         args = f.job_args
@@ -269,22 +306,61 @@ class JobfeedBackend:
             source = "postings p JOIN jobs j ON j.rowid = p.job"
             where = f"({f.job_sql}) AND ({f.posting_sql})"
             args = f.job_args + f.posting_args
+        unit = "j.rowid"
+        if f.job_sql == HITS and level == "job" and spec.type != "codes":
+            unit = "*"  # the materialised jobs: one row each
+        elif f.posting_sql == PHITS and level == "posting":  # their matching postings
+            source, where, args, unit = "postings p", PHITS, (), "p.job"
         if spec.type == "codes":
             source += f", json_each({value}) e"
             value = "e.value"
+        counted = "count(*)" if unit == "*" else f"count(DISTINCT {unit})"  # once per value
         sql = (
-            f"SELECT {value} AS v, count(DISTINCT j.rowid) AS n FROM {source} WHERE {where} "
+            f"SELECT {value} AS v, {counted} AS n FROM {source} WHERE {where} "
             "AND v IS NOT NULL GROUP BY v ORDER BY n DESC, v ASC LIMIT ?"
         )
         return [(r[0], int(r[1])) for r in self._rows(sql, (*args, limit))]
 
+    def _facet_arrays(
+        self, f: Filters, level: str, spec: Field, limit: int
+    ) -> list[tuple[Any, int]] | None:
+        """A facet of an integer value over the materialised hits, from the columnar side store
+        (None when it does not apply)."""
+        from jobfakes.fakes.jobfeed import columnar
+
+        if spec.type not in columnar.INTEGER_TYPES:
+            return None
+        store = self.world.store
+        if level == "job" and f.job_sql == HITS:
+            rowids = [r[0] for r in self._rows("SELECT rowid FROM temp.hits", ())]
+            at = store.columns.positions(rowids)
+            column = store.columns.column(spec.name)
+            return columnar.facet(column.values[at], column.present[at], None, limit)
+        if level == "posting" and f.posting_sql == PHITS:
+            rowids = [r[0] for r in self._rows("SELECT rowid FROM temp.phits", ())]
+            at = store.posting_columns.positions(rowids)
+            column = store.posting_columns.column(spec.name)
+            jobs = store.posting_columns.column("job").values[at]
+            return columnar.facet(column.values[at], column.present[at], jobs, limit)
+        return None
+
     # ---- /aggregate ------------------------------------------------------------------------
     def aggregate(self, pairs: Pairs, user: str | None) -> list[list[Any]]:
+        from jobfakes.fakes.jobfeed import columnar
+
         options, filter_pairs = split(pairs, "aggregate")
         request = agg.parse(options, custom_categories(user))
         f = self.filters(filter_pairs, user)
+        labeller = Labeller(request.language if request.labels else None)
+        if columnar.applies(request):  # array work over the columnar side store
+            rowids = None
+            if f.job_sql.strip("() ") != "1":
+                sql = f"SELECT j.rowid FROM jobs j WHERE {f.job_sql}"
+                rowids = [r[0] for r in self._rows(sql, f.job_args)]
+            levels = columnar.levels(request, self.world.store.columns, rowids)
+            return buckets.table(request, [], labeller, levels)
         rows = self._rows(*buckets.sql(request, f))
-        return buckets.table(request, rows, Labeller(request.language if request.labels else None))
+        return buckets.table(request, rows, labeller)
 
     # ---- /fields ---------------------------------------------------------------------------
     def fields(self, pairs: Pairs, user: str | None) -> dict[str, Any]:

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jobfakes.fakes.jobfeed.aggregate import ALL, INTERVALS, OPS, Dim, Request
 from jobfakes.fakes.jobfeed.serialize import Labeller
 
-from jobfakes.query import Filters
 from jobfakes.world.jobfeed.fields import Custom, custom_labels
+
+if TYPE_CHECKING:  # the compiler loads on first use
+    from jobfakes.query import Filters
 
 
 @dataclass
@@ -26,7 +28,7 @@ class Stats:
     """A bucket: how many units, and their non-null metric values."""
 
     count: int = 0
-    values: list[Any] = field(default_factory=list)
+    values: Any = field(default_factory=list)  # a list, or a numpy array (`columnar.py`)
 
 
 def grouped(request: Request) -> bool:
@@ -134,16 +136,26 @@ def _levels(request: Request, rows: list[Any]) -> list[dict[tuple[Any, ...], Sta
     return levels
 
 
-def table(request: Request, rows: list[Any], labeller: Labeller) -> list[list[Any]]:
-    """Header row, then bucket rows (with `_all` totals rows when asked for)."""
+def table(
+    request: Request,
+    rows: list[Any],
+    labeller: Labeller,
+    levels: list[dict[tuple[Any, ...], Stats]] | None = None,
+) -> list[list[Any]]:
+    """Header row, then bucket rows (with `_all` totals rows when asked for), from SQL `rows`
+    or from `levels` already built."""
     n = len(request.dims)
-    levels = _levels(request, rows)
+    if levels is None:
+        levels = _levels(request, rows)
     out: list[list[Any]] = [request.header()]
 
     def metrics(stats: Stats) -> list[Any]:
         if request.op is None:
             return [stats.count]
-        result = OPS[request.op](stats.values) if stats.values else None
+        if isinstance(stats.values, list):
+            result = OPS[request.op](stats.values) if stats.values else None
+        else:
+            result = _array_metric(request.op, stats.values)
         if request.op in ("avg", "median") and result is not None:
             result = round(float(result), 4)
         return [result, *([stats.count] if request.with_count else [])]
@@ -189,6 +201,12 @@ def table(request: Request, rows: list[Any], labeller: Labeller) -> list[list[An
     if request.totals:
         out.append([*[ALL] * n, *metrics(levels[0].get((), Stats()))])
     return out
+
+
+def _array_metric(op: str, values: Any) -> Any:
+    from jobfakes.fakes.jobfeed.columnar import apply  # columnar imports this module
+
+    return apply(op, values)
 
 
 def _custom_map(dim: Dim, custom: Custom) -> Mapping[Any, int] | None:

@@ -34,6 +34,9 @@ class Filters:
     posting_from: str = "postings p"
     posting_where: str = "1"
     posting_where_args: tuple[Any, ...] = ()
+    # the job-level filters alone (`job_sql` without its posting subquery)
+    job_only_sql: str = "1"
+    job_only_args: tuple[Any, ...] = ()
 
     def snippets(self, text: str) -> list[str]:
         """`<em>` highlights of the full_text query's terms in `text`."""
@@ -94,6 +97,7 @@ def compile_filters(
     except RecursionError:
         name = params[0][0] if params else "query"
         raise QueryError(name, "the filter is nested too deeply") from None
+    job_only_sql, job_only_args = job_sql, job_args
     if posting:
         job_sql = f"{job_sql} AND j.rowid IN (SELECT p.job FROM {source} WHERE {where})"
         job_args = job_args + where_args
@@ -107,4 +111,6 @@ def compile_filters(
         source,
         where,
         where_args,
+        job_only_sql,
+        job_only_args,
     )

@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 
+from jobfakes.world.jobfeed.columns import Columns
 from jobfakes.world.jobfeed.fields import CATALOGUE, JOB_FIELDS, POSTING_FIELDS
 from jobfakes.world.jobfeed.schema import INDEXES, JOB_COLUMNS, POSTING_COLUMNS, ddl, fts_ddl
 from jobfakes.world.jobfeed.vocab import Place
@@ -28,6 +29,8 @@ class JobStore:
         self.conn.execute("PRAGMA temp_store=MEMORY")
         self.conn.executescript(ddl())
         self.lock = threading.RLock()
+        self.columns = Columns(self.conn, self.lock, "jobs")  # loaded on first use
+        self.posting_columns = Columns(self.conn, self.lock, "postings")
 
     def begin(self, places: Iterable[Place]) -> None:
         self.conn.execute("BEGIN")
