@@ -24,6 +24,15 @@ def _banner(backend: Any) -> list[str]:
     return lines
 
 
+def _session_headers(backend: Any) -> dict[str, str]:
+    """Basic credentials of the first account, for the plugin's fixture sessions."""
+    import base64
+
+    account = backend.accounts.all()[0]
+    pair = f"{account.user}:{account.password}".encode()
+    return {"Authorization": "Basic " + base64.b64encode(pair).decode()}
+
+
 SPEC = FakeSpec(
     name="jobfeed",
     title="Textkernel Jobfeed API v3",
@@ -33,4 +42,5 @@ SPEC = FakeSpec(
     prefixes=("/api/v3/",),
     error_body=error_body,
     banner=_banner,
+    session_headers=_session_headers,
 )

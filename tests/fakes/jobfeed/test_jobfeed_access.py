@@ -144,3 +144,8 @@ def test_beside_the_nav_fakes_the_dutch_world_waits_for_the_first_jobfeed_reques
     assert backend._world is None  # the NAV fakes are up before the Dutch world is built
     answer = session.get("http://lazy.test/api/v3/count", auth=("jobfeed", "jobfeed"))
     assert answer.status_code == 200 and answer.json()["count"] == 50
+
+
+def test_the_plugin_fixture_session_carries_the_default_account(jobfeed_inprocess):
+    answer = jobfeed_inprocess.session.get(jobfeed_inprocess.url("/api/v3/count"))
+    assert answer.status_code == 200 and answer.json()["count"] == 800  # the conftest's world
