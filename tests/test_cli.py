@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import jwt
+import pytest
 import requests
 from click.testing import CliRunner
 
@@ -88,6 +89,22 @@ def test_token_command_refuses_unknown_fake_and_bad_dates():
 def test_serve_rejects_unknown_fake():
     result = CliRunner().invoke(main, ["serve", "nope"])
     assert result.exit_code == 2 and "unknown fake" in result.output
+
+
+@pytest.mark.parametrize(
+    ("flag", "named"),
+    [
+        (["--parsebot-key", "nokey"], "KEY:TIER"),
+        (["--parsebot-key", "k:gold"], "KEY:TIER"),
+        (["--jobfeed-account", "nopass"], "USER:PASSWORD"),
+        (["--jobfeed-limits", "banana"], "banana"),
+        (["--redis-url", "notaurl"], "notaurl"),
+    ],
+)
+def test_serve_refuses_bad_fake_settings_with_a_usage_error(flag, named):
+    result = CliRunner().invoke(main, ["serve", "--ads", "50", *flag])
+    assert result.exit_code == 2, result.output
+    assert named in result.output and "Traceback" not in result.output
 
 
 def test_serve_prints_url_and_token_and_serves(tmp_path):

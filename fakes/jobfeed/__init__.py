@@ -26,11 +26,10 @@ def _banner(backend: Any) -> list[str]:
 
 def _session_headers(backend: Any) -> dict[str, str]:
     """Basic credentials of the first account, for the plugin's fixture sessions."""
-    import base64
+    from jobfakes.recording.contract import auth_headers
 
     account = backend.accounts.all()[0]
-    pair = f"{account.user}:{account.password}".encode()
-    return {"Authorization": "Basic " + base64.b64encode(pair).decode()}
+    return auth_headers(user=account.user, password=account.password)
 
 
 SPEC = FakeSpec(

@@ -124,7 +124,10 @@ def serve(
     finish_world = begin_world(config.world())
     from jobfakes.core.app import create_app, runtime  # loads Flask while the world builds
 
-    app = create_app(config, finish_world())
+    try:  # each fake checks its own settings (keys, accounts, rates)
+        app = create_app(config, finish_world())
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
     with app.app_context():
         state = runtime()
         base = f"http://{host}:{port}"

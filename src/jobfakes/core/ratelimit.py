@@ -71,6 +71,8 @@ class Limiter:
 
     def __init__(self, storage_uri: str | None = None):
         self.uri = storage_uri or "memory://"
+        if not self.uri.startswith(("memory://", "redis://", "rediss://", "redis+")):
+            raise ValueError(f"rate-limit storage: memory:// or a redis:// URL, not {self.uri!r}")
         self._storage: Storage | None = None
         self._lock = threading.Lock()
 
