@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from jobfakes.fakes.jobfeed import aggregate as agg
 from jobfakes.fakes.jobfeed import buckets
 from jobfakes.fakes.jobfeed.accounts import Accounts
@@ -29,6 +30,7 @@ from jobfakes.world.times import to_datetime
 if TYPE_CHECKING:  # the query compiler and numpy load on first use: a server starts faster
     from jobfakes.core.app import Runtime
     from jobfakes.query import Filters
+    from jobfakes.query.arrays import Matches
     from jobfakes.world.jobfeed.world import DutchWorld
 
 
@@ -41,6 +43,7 @@ class SearchResult:
 
 HITS = "j.rowid IN (SELECT rowid FROM temp.hits)"
 PHITS = "p.rowid IN (SELECT rowid FROM temp.phits)"
+NEWEST_FIRST = "date DESC, rowid DESC"  # the default order of /search
 
 
 def _col(level: str, name: str) -> str:
@@ -105,6 +108,12 @@ class JobfeedBackend:
         options, filter_pairs = split(pairs, "count")
         f = self.filters(filter_pairs, user)
         group = (options.get("_group") or "").strip()
+        matches = self._matches(f) if group in ("", "posting") else None
+        if matches is not None:
+            if group:
+                postings = matches.postings
+                return len(postings if postings is not None else self._postings_of(matches.jobs))
+            return len(matches.jobs)
         if not group:
             return int(
                 self._rows(f"SELECT count(*) FROM jobs j WHERE {f.job_sql}", f.job_args)[0][0]
@@ -148,6 +157,9 @@ class JobfeedBackend:
             return self._search(query, f)
 
     def _search(self, query: SearchQuery, f: Filters) -> SearchResult:
+        matches = self._matches(f) if not query.sort else None
+        if matches is not None:  # the filters as array work, newest first
+            return self._search_arrays(query, f, matches)
         if f.job_sql.strip("() ") == "1":
             total = int(self._rows("SELECT count(*) FROM jobs", ())[0][0])
         else:  # matching postings and jobs, found once for the count, the page and the facets
@@ -167,8 +179,39 @@ class JobfeedBackend:
         ]
         labeller = Labeller(query.language if query.labels else None)
         results = self._documents(ids, query, f, labeller)
-        facets = self._facets(query, f, labeller) if query.facets else None
+        facets = self._facets(query, f, None, labeller) if query.facets else None
         return SearchResult(total, results, facets)
+
+    def _matches(self, f: Filters) -> Matches | None:
+        """The matching jobs and postings by array work, when the filters allow it."""
+        from jobfakes.query import arrays
+
+        if f.plan is None or f.job_sql.strip("() ") == "1":
+            return None
+        store = self.world.store
+        with store.lock:
+            return arrays.run(f.plan, self.conn, store.columns, store.posting_columns)
+
+    def _search_arrays(self, query: SearchQuery, f: Filters, m: Matches) -> SearchResult:
+        import numpy as np
+
+        columns = self.world.store.columns
+        rank = columns.rank(NEWEST_FIRST)[columns.positions(m.jobs)]
+        wanted = min(query.offset + query.limit, len(rank))
+        first = np.argpartition(rank, wanted - 1)[:wanted] if wanted else rank[:0]
+        ids = m.jobs[first[np.argsort(rank[first])]][query.offset :].tolist()
+        shown = f
+        if m.postings is not None:  # the page's matching postings, for the documents
+            page = m.postings[np.isin(self._owners(m.postings), ids)]
+            shown = replace(
+                f,
+                posting_sql="p.rowid IN (SELECT value FROM json_each(?))",
+                posting_args=(_json(page),),
+            )
+        labeller = Labeller(query.language if query.labels else None)
+        results = self._documents(ids, query, shown, labeller)
+        facets = self._facets(query, f, m, labeller) if query.facets else None
+        return SearchResult(len(m.jobs), results, facets)
 
     def _scan_by_date(self, total: int, query: SearchQuery) -> bool:
         """Whether walking the date index until the page is full reads fewer rows (expected)
@@ -183,10 +226,7 @@ class JobfeedBackend:
         match the posting-level filters; return filters that read them. With posting-level
         filters the matching postings come first (the full-text index read once), then the
         jobs among theirs that match the job-level filters."""
-        self._rows("CREATE TEMP TABLE IF NOT EXISTS hits (rowid INTEGER PRIMARY KEY)", ())
-        self._rows("CREATE TEMP TABLE IF NOT EXISTS phits (rowid INTEGER PRIMARY KEY, job)", ())
-        for table in ("hits", "phits"):
-            self._rows(f"DELETE FROM temp.{table}", ())
+        self._empty_temp_tables()
         if f.posting_sql.strip("() ") == "1":
             self._rows(
                 f"INSERT INTO temp.hits SELECT j.rowid FROM jobs j WHERE {f.job_sql}", f.job_args
@@ -212,9 +252,15 @@ class JobfeedBackend:
             posting_args=(),
         )
 
+    def _empty_temp_tables(self) -> None:
+        self._rows("CREATE TEMP TABLE IF NOT EXISTS hits (rowid INTEGER PRIMARY KEY)", ())
+        self._rows("CREATE TEMP TABLE IF NOT EXISTS phits (rowid INTEGER PRIMARY KEY, job)", ())
+        for table in ("hits", "phits"):
+            self._rows(f"DELETE FROM temp.{table}", ())
+
     def _order(self, query: SearchQuery, f: Filters) -> tuple[str, tuple[Any, ...]]:
         if not query.sort:
-            return "j.date DESC, j.rowid DESC", ()
+            return ", ".join(f"j.{part}" for part in NEWEST_FIRST.split(", ")), ()
         parts, args = [], ()
         for level, spec, desc in query.sort:
             direction = "DESC" if desc else "ASC"
@@ -281,11 +327,18 @@ class JobfeedBackend:
         return docs
 
     def _facets(
-        self, query: SearchQuery, f: Filters, labeller: Labeller
+        self, query: SearchQuery, f: Filters, m: Matches | None, labeller: Labeller
     ) -> dict[str, list[dict[str, Any]]]:
+        everything = f.job_sql.strip("() ") == "1"
+        if m is None:  # the hits as arrays, for the array facets
+            m = self._stored(f) if f.job_sql == HITS else self._everything() if everything else None
         out: dict[str, list[dict[str, Any]]] = {}
         for level, spec, limit in query.facets:
-            rows = self.facet_counts(f, level or spec.default_level, spec, limit)
+            rows = self._facet_arrays(m, level or spec.default_level, spec, limit)
+            if rows is None:
+                if m is not None and f.job_sql != HITS and not everything:
+                    f = self._load(m, f)  # the SQL facet reads the hits from temp tables
+                rows = self.facet_counts(f, level or spec.default_level, spec, limit)
             key = f"{level}:{spec.name}" if level else spec.name
             out[key] = [{**labeller.pair(spec, value), "count": count} for value, count in rows]
         return out
@@ -295,9 +348,6 @@ class JobfeedBackend:
     ) -> list[tuple[Any, int]]:
         """The most frequent values with job counts: job-level values of matching jobs, or the
         values of their matching postings (a job counts once per value)."""
-        arrays = self._facet_arrays(f, level, spec, limit)
-        if arrays is not None:
-            return arrays
         value = _col(level, spec.name)
         source = "jobs j"
         args = f.job_args
@@ -321,28 +371,73 @@ class JobfeedBackend:
         )
         return [(r[0], int(r[1])) for r in self._rows(sql, (*args, limit))]
 
+    def _stored(self, f: Filters) -> Matches:
+        """The hits `_materialise` stored, as arrays."""
+        import numpy as np
+
+        from jobfakes.query.arrays import Matches
+
+        def read(table: str) -> Any:
+            row = self._rows(f"SELECT group_concat(rowid) FROM (SELECT rowid FROM {table})", ())
+            return np.fromstring(row[0][0] or "", dtype=np.int64, sep=",")
+
+        return Matches(read("temp.hits"), read("temp.phits") if f.posting_sql == PHITS else None)
+
+    def _everything(self) -> Matches:
+        from jobfakes.query.arrays import Matches
+
+        return Matches(self.world.store.columns.rowids(), None)
+
+    def _load(self, m: Matches, f: Filters) -> Filters:
+        """Store array hits in `temp.hits` and `temp.phits` for the SQL steps; filters that
+        read them."""
+        import numpy as np
+
+        self._empty_temp_tables()
+        self._rows("INSERT INTO temp.hits SELECT value FROM json_each(?)", (_json(m.jobs),))
+        if m.postings is None:
+            return replace(f, job_sql=HITS, job_args=())
+        pairs = _json(np.stack([m.postings, self._owners(m.postings)], axis=1))
+        self._rows(
+            "INSERT INTO temp.phits SELECT json_extract(value, '$[0]'), "
+            "json_extract(value, '$[1]') FROM json_each(?)",
+            (pairs,),
+        )
+        return replace(f, job_sql=HITS, job_args=(), posting_sql=PHITS, posting_args=())
+
+    def _owners(self, postings: Any) -> Any:
+        """The job rowid of each posting rowid."""
+        columns = self.world.store.posting_columns
+        return columns.values("job", False)[0][columns.positions(postings)]
+
     def _facet_arrays(
-        self, f: Filters, level: str, spec: Field, limit: int
+        self, m: Matches | None, level: str, spec: Field, limit: int
     ) -> list[tuple[Any, int]] | None:
-        """A facet of an integer value over the materialised hits, from the columnar side store
-        (None when it does not apply)."""
+        """A facet of an integer value over array hits, from the columnar side store (None
+        when it does not apply)."""
         from jobfakes.fakes.jobfeed import columnar
 
-        if spec.type not in columnar.INTEGER_TYPES:
+        if m is None or spec.type not in columnar.INTEGER_TYPES:
             return None
         store = self.world.store
-        if level == "job" and f.job_sql == HITS:
-            rowids = [r[0] for r in self._rows("SELECT rowid FROM temp.hits", ())]
-            at = store.columns.positions(rowids)
+        if level == "job":
+            at = store.columns.positions(m.jobs)
             column = store.columns.column(spec.name)
             return columnar.facet(column.values[at], column.present[at], None, limit)
-        if level == "posting" and f.posting_sql == PHITS:
-            rowids = [r[0] for r in self._rows("SELECT rowid FROM temp.phits", ())]
-            at = store.posting_columns.positions(rowids)
-            column = store.posting_columns.column(spec.name)
-            jobs = store.posting_columns.column("job").values[at]
-            return columnar.facet(column.values[at], column.present[at], jobs, limit)
-        return None
+        postings = m.postings if m.postings is not None else self._postings_of(m.jobs)
+        at = store.posting_columns.positions(postings)
+        column = store.posting_columns.column(spec.name)
+        return columnar.facet(column.values[at], column.present[at], self._owners(postings), limit)
+
+    def _postings_of(self, jobs: Any) -> Any:
+        """Rowids of every posting of the given jobs."""
+        import numpy as np
+
+        store = self.world.store
+        kept = np.zeros(len(store.columns.rowids()), np.bool_)
+        kept[store.columns.positions(jobs)] = True
+        owners = store.posting_columns.values("job", False)[0]
+        return store.posting_columns.rowids()[kept[store.columns.positions(owners)]]
 
     # ---- /aggregate ------------------------------------------------------------------------
     def aggregate(self, pairs: Pairs, user: str | None) -> list[list[Any]]:
@@ -353,8 +448,11 @@ class JobfeedBackend:
         f = self.filters(filter_pairs, user)
         labeller = Labeller(request.language if request.labels else None)
         if columnar.applies(request):  # array work over the columnar side store
-            rowids = None
-            if f.job_sql.strip("() ") != "1":
+            rowids: Any = None  # every job
+            matches = self._matches(f)
+            if matches is not None:
+                rowids = matches.jobs
+            elif f.job_sql.strip("() ") != "1":
                 sql = f"SELECT j.rowid FROM jobs j WHERE {f.job_sql}"
                 rowids = [r[0] for r in self._rows(sql, f.job_args)]
             levels = columnar.levels(request, self.world.store.columns, rowids)
@@ -380,6 +478,11 @@ class JobfeedBackend:
 
     def ground_truth(self) -> Iterator[bytes]:
         return self.world.store.ground_truth()
+
+
+def _json(rowids: Any) -> str:
+    """A numpy array as JSON text, for `json_each(?)`."""
+    return orjson.dumps(rowids, option=orjson.OPT_SERIALIZE_NUMPY).decode()
 
 
 def _describe(spec: Field, language: str, keys: set[str] | None, custom: Any) -> dict[str, Any]:

@@ -28,9 +28,7 @@ def applies(request: Request) -> bool:
     )
 
 
-def levels(
-    request: Request, columns: Columns, rowids: list[int] | None
-) -> list[dict[tuple[Any, ...], Stats]]:
+def levels(request: Request, columns: Columns, rowids: Any) -> list[dict[tuple[Any, ...], Stats]]:
     """Stats per key prefix, for every depth 0..n, over the jobs `rowids` (None: all)."""
     chosen = None if rowids is None else columns.positions(rowids)
 

@@ -158,6 +158,54 @@ def test_random_filters_agree_with_the_oracle(jobfeed):
     check()
 
 
+def test_the_array_and_the_sql_path_agree(jobfeed):
+    """The default order reads the filters as array work where they allow it; a `_sort` takes
+    the SQL path: the same jobs, matching postings and facets either way."""
+    values = world_values(jobfeed)
+    options = [
+        ("_fields", "job_id,posting:posting_id"),
+        ("_matching_postings", "1"),
+        ("_facets", ",".join(FACETS)),
+        ("_facets_limit", "4"),
+        ("_labels", "0"),
+        ("_limit", "10000"),
+    ]
+
+    def found(body):
+        postings = {
+            job["job_id"]: [p["posting_id"] for p in job["posting"]] for job in body["results"]
+        }
+        return body["total_count"], postings, body["facets"]
+
+    @SETTINGS
+    @given(filters(values))
+    def check(params):
+        fast = jobfeed.ok("search", [*params, *options])
+        slow = jobfeed.ok("search", [*params, *options, ("_sort", "date"), ("_sortdir", "desc")])
+        assert found(fast) == found(slow), params
+
+    check()
+
+
+def test_the_array_path_covers_codes_numbers_dates_and_posting_full_text(jobfeed):
+    """The filters the fast path reads, and some it leaves to SQL (a guard: without a plan
+    every request is slow)."""
+    fast = [
+        [("full_text", "ervaring -stage"), ("job:education_level__range", "5__15")],
+        [("location__radius", "Utrecht__60"), ("date__range", "now-1y__now")],
+        [("profession", "1|2"), ("expired", "no"), ("salary__not", "_exists")],
+        [("education_level__custom", "1"), ("posting:region__and", "3")],
+    ]
+    slow = [
+        [("job_title__exact", "Developer")],
+        [("source_website__prefix", "www")],
+        [("it_skills", "Python")],
+        [("full_text", "ervaring"), ("full_text__not", "stage")],
+    ]
+    assert all(jobfeed.compile(params).plan is not None for params in fast)
+    assert all(jobfeed.compile(params).plan is None for params in slow)
+
+
 def test_random_full_text_queries_agree_with_the_oracle(jobfeed):
     words = frequent_words(jobfeed, 120)[::2]
 
@@ -253,3 +301,18 @@ def test_facet_and_aggregate_counts_agree_with_count(jobfeed):
             assert count == jobfeed.ok("count", [*narrowed, *group])["count"], (narrowed, count)
 
     check()
+
+
+def test_a_job_level_filter_drops_the_postings_of_the_jobs_it_drops(jobfeed):
+    """Postings that match the posting-level filters but belong to a job the job-level filters
+    drop are neither counted, nor in a posting facet."""
+    word = frequent_words(jobfeed, 1)[0]
+    for province in range(1, 13):
+        params = [("full_text", word), ("job:province__not", str(province))]
+        postings = jobfeed.expected_postings(params)
+        assert jobfeed.ok("count", [*params, ("_group", "posting")])["count"] == len(postings)
+        assert jobfeed.posting_ids(params) == postings
+        facet = jobfeed.ok("search", [*params, ("_facets", "posting:province"), ("_labels", "0")])
+        for bucket in facet["facets"]["posting:province"]:
+            narrowed = [*params, ("posting:province__and", str(bucket["value"]))]
+            assert bucket["count"] == len(jobfeed.expected(narrowed)), narrowed

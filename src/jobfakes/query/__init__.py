@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from jobfakes.query.compile import SqlitePlaces, combine, conjunction, posting_source
+from jobfakes.query.arrays import Plan
+from jobfakes.query.compile import SqlitePlaces, array_plan, combine, conjunction, posting_source
 from jobfakes.query.errors import QueryError
 from jobfakes.query.params import Clause, FieldLike, Text, parse_clauses
 from jobfakes.query.snippets import Highlight, highlight
@@ -37,6 +38,8 @@ class Filters:
     # the job-level filters alone (`job_sql` without its posting subquery)
     job_only_sql: str = "1"
     job_only_args: tuple[Any, ...] = ()
+    # the same filters as array work over the columnar side store, when they can be
+    plan: Plan | None = None
 
     def snippets(self, text: str) -> list[str]:
         """`<em>` highlights of the full_text query's terms in `text`."""
@@ -77,10 +80,12 @@ def compile_filters(
         clauses = parse(params, conn, today, custom, catalogue)
         job = [c for c in clauses if c.level == "job"]
         posting = [c for c in clauses if c.level == "posting"]
-        job_sql, job_args = conjunction(combine(job, conn))
+        job_parts = combine(job, conn)
+        job_sql, job_args = conjunction(job_parts)
         posting_parts = combine(posting, conn)
         posting_sql, posting_args = conjunction(posting_parts)
         source, where, where_args = posting_source(posting_parts)
+        plan = array_plan(job_parts, posting_parts)
         texts = [
             p.query
             for c in clauses
@@ -113,4 +118,5 @@ def compile_filters(
         where_args,
         job_only_sql,
         job_only_args,
+        plan,
     )

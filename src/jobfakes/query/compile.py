@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from jobfakes.query import fulltext as ft
+from jobfakes.query.arrays import ColumnTest, Plan, column_test
 from jobfakes.query.errors import QueryError
 from jobfakes.query.params import (
     Between,
@@ -67,7 +68,7 @@ class SqlitePlaces:
 def predicate_sql(
     predicate: Predicate, field: FieldLike, level: str, conn: sqlite3.Connection
 ) -> tuple[str, Args]:
-    """One predicate as SQL over the level's alias."""
+    """One predicate as SQL over the level's alias (a radius comes resolved to its codes)."""
     alias = ALIASES[level]
     column = f"{alias}.{field.name}"
     listed = field.type == "codes"
@@ -94,11 +95,6 @@ def predicate_sql(
             parts.append(f"{column} <= ?")
             args.append(predicate.high)
         return "(" + " AND ".join(parts) + ")", tuple(args)
-    if isinstance(predicate, Radius):
-        codes = places_within(conn, predicate)
-        if not codes:
-            return "0", ()
-        return f"{column} IN ({', '.join('?' * len(codes))})", tuple(codes)
     if isinstance(predicate, InCodes):
         if not predicate.codes:
             return "0", ()
@@ -108,6 +104,7 @@ def predicate_sql(
                 predicate.codes
             )
         return f"{column} IN ({marks})", tuple(predicate.codes)
+    assert isinstance(predicate, Text), "a radius comes resolved to codes"
     return TextCompiler(conn, TABLES[level], field.name, alias).compile(predicate.query)
 
 
@@ -153,11 +150,13 @@ def _measure(node: ft.Node) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class Conjunct:
-    """One AND-ed part of a level's filter; `match` when it is exactly one FTS5 MATCH."""
+    """One AND-ed part of a level's filter; `match` when it is exactly one FTS5 MATCH,
+    `tests` when it is array tests OR-ed (`arrays.py`)."""
 
     sql: str
     args: Args
     match: str | None = None
+    tests: tuple[ColumnTest, ...] | None = None
 
 
 def clause_sql(clause: Clause, conn: sqlite3.Connection) -> Conjunct:
@@ -169,10 +168,23 @@ def clause_sql(clause: Clause, conn: sqlite3.Connection) -> Conjunct:
         compiler = TextCompiler(conn, TABLES[clause.level], clause.field.name, alias)
         sql, args, match = compiler.compile_match(first.query)
         return Conjunct(f"({sql})", args, match if clause.level == "posting" else None)
+    # a radius is the set of place codes within it (every location of the world is a place)
+    clause = replace(
+        clause,
+        alternatives=tuple(
+            InCodes(tuple(places_within(conn, p))) if isinstance(p, Radius) else p
+            for p in clause.alternatives
+        ),
+    )
     pieces = [predicate_sql(p, clause.field, clause.level, conn) for p in clause.alternatives]
     sql = " OR ".join(f"({s})" for s, _ in pieces)
     args = tuple(a for _, x in pieces for a in x)
-    return Conjunct(f"NOT IFNULL(({sql}), 0)" if clause.negated else f"({sql})", args)
+    test = column_test(clause)
+    return Conjunct(
+        f"NOT IFNULL(({sql}), 0)" if clause.negated else f"({sql})",
+        args,
+        tests=None if test is None else (test,),
+    )
 
 
 def combine(clauses: Iterable[Clause], conn: sqlite3.Connection) -> list[Conjunct]:
@@ -192,8 +204,25 @@ def combine(clauses: Iterable[Clause], conn: sqlite3.Connection) -> list[Conjunc
             merged.append(members[0])
         else:
             sql = " OR ".join(m.sql for m in members)
-            merged.append(Conjunct(f"({sql})", tuple(a for m in members for a in m.args)))
+            tests = [t for m in members for t in m.tests or ()]
+            whole = all(m.tests is not None for m in members)
+            args = tuple(a for m in members for a in m.args)
+            merged.append(Conjunct(f"({sql})", args, tests=tuple(tests) if whole else None))
     return merged + conjuncts
+
+
+def array_plan(job: Sequence[Conjunct], posting: Sequence[Conjunct]) -> Plan | None:
+    """The filters as array tests plus one full-text MATCH, when they all are."""
+    if any(p.tests is None for p in job):
+        return None
+    if any(p.tests is None and p.match is None for p in posting):
+        return None
+    matches = [p.match for p in posting if p.match is not None]
+    return Plan(
+        tuple(p.tests for p in job if p.tests is not None),
+        tuple(p.tests for p in posting if p.tests is not None),
+        " AND ".join(f"({m})" for m in matches) if matches else None,
+    )
 
 
 def conjunction(parts: Sequence[Conjunct]) -> tuple[str, Args]:
