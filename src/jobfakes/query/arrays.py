@@ -11,7 +11,7 @@ property tests hold each against an oracle.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -29,6 +29,7 @@ class ColumnSource(Protocol):
     """What the fast path reads: one table's columns in rowid order (`world.jobfeed.columns`)."""
 
     def values(self, name: str, dates: bool) -> tuple[Ints, Mask]: ...
+    def load(self, names: Iterable[tuple[str, bool]]) -> None: ...
     def positions(self, rowids: Ints) -> Ints: ...
     def rowids(self) -> Ints: ...
 
@@ -74,6 +75,12 @@ class Plan:
     job: tuple[Conjunct, ...]
     posting: tuple[Conjunct, ...]
     match: str | None
+
+    def columns(self, level: str) -> list[tuple[str, bool]]:
+        """(name, dates) of the columns the plan reads at a level."""
+        if level == "job":
+            return [(t.column, t.dates) for c in self.job for t in c]
+        return [("job", False), *((t.column, t.dates) for c in self.posting for t in c)]
 
 
 @dataclass(frozen=True)
@@ -123,6 +130,8 @@ def run(
 ) -> Matches:
     """The jobs (and postings) the plan matches: the full-text index first, then each test
     over the remaining candidates only."""
+    postings.load(plan.columns("posting"))
+    jobs.load(plan.columns("job"))
     candidates: Ints | None = None  # positions into the posting columns; None: all of them
     if plan.match is not None:
         row = conn.execute(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,33 +37,51 @@ class Columns:
         self._columns: dict[str, Column] = {}
         self._ranks: dict[str, Ints] = {}
 
+    def _ints(self, expressions: list[str], order: str = "rowid") -> list[Ints]:
+        """Integer SQL expressions over every row, in `order`, in one scan: one text per
+        expression from SQLite, parsed by numpy (no Python object per row)."""
+        named = ", ".join(f"{e} AS v{i}" for i, e in enumerate(expressions))
+        joined = ", ".join(f"group_concat(v{i})" for i in range(len(expressions)))
+        sql = f"SELECT {joined} FROM (SELECT {named} FROM {self.table} ORDER BY {order})"
+        with self.lock:
+            row = self.conn.execute(sql).fetchone()
+        return [np.fromstring(text or "", dtype=np.int64, sep=",") for text in row]
+
     def rowids(self) -> Ints:
         """Every row's rowid, ascending (the order of every column)."""
         if self._rowids is None:
-            with self.lock:
-                sql = f"SELECT rowid FROM {self.table} ORDER BY rowid"
-                rows = self.conn.execute(sql).fetchall()
-            self._rowids = np.fromiter((r[0] for r in rows), np.int64, len(rows))
-            self._contiguous = not rows or (rows[0][0] == 1 and rows[-1][0] == len(rows))
+            self._adopt_rowids(self._ints(["rowid"])[0])
+        assert self._rowids is not None
         return self._rowids
+
+    def _adopt_rowids(self, found: Ints) -> None:
+        self._contiguous = bool(not len(found) or (found[0] == 1 and found[-1] == len(found)))
+        self._rowids = found
 
     def column(self, name: str, dates: bool = False) -> Column:
         """The column `name`: an INTEGER column, or with `dates` an ISO date column as day
         numbers (days since 1970-01-01)."""
-        found = self._columns.get(name)
-        if found is None:
-            with self.lock:
-                sql = f"SELECT {name} FROM {self.table} ORDER BY rowid"
-                rows = self.conn.execute(sql).fetchall()
-            raw = [r[0] for r in rows]
-            present = np.fromiter((v is not None for v in raw), np.bool_, len(raw))
-            if dates:
-                days = np.array(["NaT" if v is None else v for v in raw], "datetime64[D]")
-                values = np.where(present, days.astype(np.int64), 0)
-            else:
-                values = np.fromiter((0 if v is None else v for v in raw), np.int64, len(raw))
-            found = self._columns[name] = Column(values, present)
-        return found
+        if name not in self._columns:
+            self.load([(name, dates)])
+        return self._columns[name]
+
+    def load(self, names: Iterable[tuple[str, bool]]) -> None:
+        """Load the columns (name, dates) not yet loaded, in one scan of the table."""
+        wanted = sorted({(n, d) for n, d in names if n not in self._columns})
+        expressions = []
+        for name, dates in wanted:
+            value = f"CAST(julianday({name}) - 2440587.5 AS INTEGER)" if dates else name
+            expressions += [f"ifnull({value}, 0)", f"{value} IS NOT NULL"]
+        if not wanted:
+            return
+        if self._rowids is None:  # in the same scan
+            expressions.append("rowid")
+        arrays = self._ints(expressions)
+        if self._rowids is None:
+            self._adopt_rowids(arrays[-1])
+        for index, (name, _) in enumerate(wanted):
+            values, present = arrays[2 * index], arrays[2 * index + 1].astype(np.bool_)
+            self._columns[name] = Column(values, present)
 
     def values(self, name: str, dates: bool) -> tuple[Ints, Mask]:
         """(values, present) of a column (see `column`)."""
@@ -81,11 +100,8 @@ class Columns:
         """Each row's place in `ORDER BY {order}`, by position."""
         found = self._ranks.get(order)
         if found is None:
-            with self.lock:
-                sql = f"SELECT rowid FROM {self.table} ORDER BY {order}"
-                rows = self.conn.execute(sql).fetchall()
-            ordered = self.positions(np.fromiter((r[0] for r in rows), np.int64, len(rows)))
-            found = np.empty(len(rows), np.int64)
-            found[ordered] = np.arange(len(rows), dtype=np.int64)
+            ordered = self.positions(self._ints(["rowid"], order)[0])
+            found = np.empty(len(ordered), np.int64)
+            found[ordered] = np.arange(len(ordered), dtype=np.int64)
             self._ranks[order] = found
         return found
