@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported on first use, as in core/ratelimit.py
@@ -33,8 +34,12 @@ def parse_limits(text: str | None) -> tuple[RateLimitItem, ...]:
 class Account:
     user: str
     password: str
-    limits: tuple[RateLimitItem, ...]
     limits_text: str
+
+    @cached_property
+    def limits(self) -> tuple[RateLimitItem, ...]:
+        """The parsed rates (on first use: `limits` stays out of a server's start)."""
+        return parse_limits(self.limits_text)
 
 
 class Accounts:
@@ -43,15 +48,14 @@ class Accounts:
 
     def __init__(self, configured: tuple[str, ...], limits: str | None):
         self._limits_text = limits or DEFAULT_LIMITS
-        self._default_limits = parse_limits(limits)
+        if limits is not None:
+            parse_limits(limits)  # a malformed value fails at start
         self._configured: dict[str, Account] = {}
         for item in configured or (f"{DEFAULT_USER}:{DEFAULT_PASSWORD}",):
             user, sep, password = item.partition(":")
             if not sep or not user or not password:
                 raise ValueError(f"a Jobfeed account is USER:PASSWORD, not {item!r}")
-            self._configured[user] = Account(
-                user, password, self._default_limits, self._limits_text
-            )
+            self._configured[user] = Account(user, password, self._limits_text)
         self._lock = threading.Lock()
         self._accounts = dict(self._configured)
 
@@ -62,13 +66,14 @@ class Accounts:
     def add(self, user: str, password: str, limits: str | object | None = ...) -> Account:
         """Add or replace an account; `limits` omitted = the server's default, None = none."""
         if limits is ...:
-            items, text = self._default_limits, self._limits_text
+            text = self._limits_text
         elif limits is None:
-            items, text = (), "none"
+            text = "none"
         else:
             assert isinstance(limits, str)
-            items, text = parse_limits(limits), limits
-        account = Account(user, password, items, text)
+            parse_limits(limits)  # a malformed value is refused now
+            text = limits
+        account = Account(user, password, text)
         with self._lock:
             self._accounts[user] = account
         return account
