@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-import orjson
 from jobfakes.fakes.jobfeed import aggregate as agg
 from jobfakes.fakes.jobfeed import buckets
 from jobfakes.fakes.jobfeed.accounts import Accounts
@@ -28,6 +27,8 @@ from jobfakes.world.jobfeed.fields import (
 from jobfakes.world.times import to_datetime
 
 if TYPE_CHECKING:  # the query compiler and numpy load on first use: a server starts faster
+    from jobfakes.fakes.jobfeed.hits import Hits
+
     from jobfakes.core.app import Runtime
     from jobfakes.query import Filters
     from jobfakes.query.arrays import Matches
@@ -111,8 +112,9 @@ class JobfeedBackend:
         matches = self._matches(f) if group in ("", "posting") else None
         if matches is not None:
             if group:
-                postings = matches.postings
-                return len(postings if postings is not None else self._postings_of(matches.jobs))
+                from jobfakes.fakes.jobfeed.hits import Hits
+
+                return len(Hits(self.world.store, matches).postings())
             return len(matches.jobs)
         if not group:
             return int(
@@ -212,24 +214,15 @@ class JobfeedBackend:
             return arrays.run(f.plan, self.conn, store.columns, store.posting_columns)
 
     def _search_arrays(self, query: SearchQuery, f: Filters, m: Matches) -> SearchResult:
-        import numpy as np
+        from jobfakes.fakes.jobfeed.hits import Hits
 
-        columns = self.world.store.columns
-        rank = columns.rank(NEWEST_FIRST)[columns.positions(m.jobs)]
-        wanted = min(query.offset + query.limit, len(rank))
-        first = np.argpartition(rank, wanted - 1)[:wanted] if wanted else rank[:0]
-        ids = m.jobs[first[np.argsort(rank[first])]][query.offset :].tolist()
-        shown = f
-        if m.postings is not None:  # the page's matching postings, for the documents
-            page = m.postings[np.isin(self._owners(m.postings), ids)]
-            shown = replace(
-                f,
-                posting_sql="p.rowid IN (SELECT value FROM json_each(?))",
-                posting_args=(_json(page),),
-            )
+        hits = Hits(self.world.store, m)
+        ids = hits.page(NEWEST_FIRST, query.offset, query.limit)
+        shown = hits.page_postings(ids)
+        page_f = f if shown is None else replace(f, posting_sql=shown[0], posting_args=shown[1])
         labeller = Labeller(query.language if query.labels else None)
-        results = self._documents(ids, query, shown, labeller)
-        facets = self._facets(query, f, m, labeller) if query.facets else None
+        results = self._documents(ids, query, page_f, labeller)
+        facets = self._facets(query, f, hits, labeller) if query.facets else None
         return SearchResult(len(m.jobs), results, facets)
 
     def _scan_by_date(self, total: int, query: SearchQuery) -> bool:
@@ -346,17 +339,26 @@ class JobfeedBackend:
         return docs
 
     def _facets(
-        self, query: SearchQuery, f: Filters, m: Matches | None, labeller: Labeller
+        self, query: SearchQuery, f: Filters, hits: Hits | None, labeller: Labeller
     ) -> dict[str, list[dict[str, Any]]]:
+        from jobfakes.fakes.jobfeed.hits import Hits
+
+        store = self.world.store
         everything = f.job_sql.strip("() ") == "1"
-        if m is None:  # the hits as arrays, for the array facets
-            m = self._stored(f) if f.job_sql == HITS else self._everything() if everything else None
+        if hits is None and f.job_sql == HITS:  # the materialised hits, for the array facets
+            hits = Hits.stored(store, f.posting_sql == PHITS)
+        elif hits is None and everything:
+            hits = Hits.everything(store)
         out: dict[str, list[dict[str, Any]]] = {}
         for level, spec, limit in query.facets:
-            rows = self._facet_arrays(m, level or spec.default_level, spec, limit)
+            rows = hits.facet(level or spec.default_level, spec, limit) if hits else None
             if rows is None:
-                if m is not None and f.job_sql != HITS and not everything:
-                    f = self._load(m, f)  # the SQL facet reads the hits from temp tables
+                if hits is not None and f.job_sql != HITS and not everything:
+                    self._empty_temp_tables()  # the SQL facet reads the hits from them
+                    with_postings = hits.into_temp_tables()
+                    f = replace(f, job_sql=HITS, job_args=())
+                    if with_postings:
+                        f = replace(f, posting_sql=PHITS, posting_args=())
                 rows = self.facet_counts(f, level or spec.default_level, spec, limit)
             key = f"{level}:{spec.name}" if level else spec.name
             out[key] = [{**labeller.pair(spec, value), "count": count} for value, count in rows]
@@ -389,74 +391,6 @@ class JobfeedBackend:
             "AND v IS NOT NULL GROUP BY v ORDER BY n DESC, v ASC LIMIT ?"
         )
         return [(r[0], int(r[1])) for r in self._rows(sql, (*args, limit))]
-
-    def _stored(self, f: Filters) -> Matches:
-        """The hits `_materialise` stored, as arrays."""
-        import numpy as np
-
-        from jobfakes.query.arrays import Matches
-
-        def read(table: str) -> Any:
-            row = self._rows(f"SELECT group_concat(rowid) FROM (SELECT rowid FROM {table})", ())
-            return np.fromstring(row[0][0] or "", dtype=np.int64, sep=",")
-
-        return Matches(read("temp.hits"), read("temp.phits") if f.posting_sql == PHITS else None)
-
-    def _everything(self) -> Matches:
-        from jobfakes.query.arrays import Matches
-
-        return Matches(self.world.store.columns.rowids(), None)
-
-    def _load(self, m: Matches, f: Filters) -> Filters:
-        """Store array hits in `temp.hits` and `temp.phits` for the SQL steps; filters that
-        read them."""
-        import numpy as np
-
-        self._empty_temp_tables()
-        self._rows("INSERT INTO temp.hits SELECT value FROM json_each(?)", (_json(m.jobs),))
-        if m.postings is None:
-            return replace(f, job_sql=HITS, job_args=())
-        pairs = _json(np.stack([m.postings, self._owners(m.postings)], axis=1))
-        self._rows(
-            "INSERT INTO temp.phits SELECT json_extract(value, '$[0]'), "
-            "json_extract(value, '$[1]') FROM json_each(?)",
-            (pairs,),
-        )
-        return replace(f, job_sql=HITS, job_args=(), posting_sql=PHITS, posting_args=())
-
-    def _owners(self, postings: Any) -> Any:
-        """The job rowid of each posting rowid."""
-        columns = self.world.store.posting_columns
-        return columns.values("job", False)[0][columns.positions(postings)]
-
-    def _facet_arrays(
-        self, m: Matches | None, level: str, spec: Field, limit: int
-    ) -> list[tuple[Any, int]] | None:
-        """A facet of an integer value over array hits, from the columnar side store (None
-        when it does not apply)."""
-        from jobfakes.fakes.jobfeed import columnar
-
-        if m is None or spec.type not in columnar.INTEGER_TYPES:
-            return None
-        store = self.world.store
-        if level == "job":
-            at = store.columns.positions(m.jobs)
-            column = store.columns.column(spec.name)
-            return columnar.facet(column.values[at], column.present[at], None, limit)
-        postings = m.postings if m.postings is not None else self._postings_of(m.jobs)
-        at = store.posting_columns.positions(postings)
-        column = store.posting_columns.column(spec.name)
-        return columnar.facet(column.values[at], column.present[at], self._owners(postings), limit)
-
-    def _postings_of(self, jobs: Any) -> Any:
-        """Rowids of every posting of the given jobs."""
-        import numpy as np
-
-        store = self.world.store
-        kept = np.zeros(len(store.columns.rowids()), np.bool_)
-        kept[store.columns.positions(jobs)] = True
-        owners = store.posting_columns.values("job", False)[0]
-        return store.posting_columns.rowids()[kept[store.columns.positions(owners)]]
 
     # ---- /aggregate ------------------------------------------------------------------------
     def aggregate(self, pairs: Pairs, user: str | None) -> list[list[Any]]:
@@ -497,11 +431,6 @@ class JobfeedBackend:
 
     def ground_truth(self) -> Iterator[bytes]:
         return self.world.store.ground_truth()
-
-
-def _json(rowids: Any) -> str:
-    """A numpy array as JSON text, for `json_each(?)`."""
-    return orjson.dumps(rowids, option=orjson.OPT_SERIALIZE_NUMPY).decode()
 
 
 def _describe(spec: Field, language: str, keys: set[str] | None, custom: Any) -> dict[str, Any]:
