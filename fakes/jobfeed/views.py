@@ -12,6 +12,7 @@ from jobfakes.fakes.jobfeed.params import ParamError
 
 from jobfakes import contracts
 from jobfakes.core.app import runtime
+from jobfakes.core.control import admin_error
 
 _FORM = "application/x-www-form-urlencoded"
 _OPEN = frozenset({"jobfeed.openapi", "jobfeed.admin_jobs", "jobfeed.admin_accounts",
@@ -127,21 +128,19 @@ def blueprint() -> Blueprint:
     def admin_add_account() -> Response:
         body = request.get_json(silent=True, force=True)
         if not isinstance(body, dict):
-            return errors.error(400, "the body must be a JSON object with user and password")
+            return admin_error("the body must be a JSON object with user and password")
         name, password = body.get("user"), body.get("password")
         if not isinstance(name, str) or not name or ":" in name:
-            return errors.error(400, "user must be a non-empty string without ':'", "user")
+            return admin_error("user must be a non-empty string without ':'")
         if not isinstance(password, str) or not password:
-            return errors.error(400, "password must be a non-empty string", "password")
+            return admin_error("password must be a non-empty string")
         limits = body.get("limits", ...)
         if limits is not ... and limits is not None and not isinstance(limits, str):
-            return errors.error(
-                400, "limits must be a string such as '100/second' or null", "limits"
-            )
+            return admin_error("limits must be a string such as '100/second' or null")
         try:
             account = _backend().accounts.add(name, password, limits)
         except ValueError as error:
-            return errors.error(400, str(error), "limits")
+            return admin_error(f"limits: {error}")
         body = {"user": account.user, "password": account.password, "limits": account.limits_text}
         return Response(orjson.dumps(body), status=201, mimetype="application/json")
 

@@ -11,6 +11,7 @@ from jobfakes.fakes.parsebot.backend import ENDPOINTS, SCRAPER_ID, TIERS, ParseB
 
 from jobfakes import contracts
 from jobfakes.core.app import json_response, runtime
+from jobfakes.core.control import admin_error
 
 _KEY = "jobfakes.parsebot_key"
 
@@ -100,9 +101,9 @@ def blueprint() -> Blueprint:
         key = body.get("key") if isinstance(body, dict) else None
         tier = body.get("tier") if isinstance(body, dict) else None
         if not isinstance(key, str) or not key.strip() or len(key) > 200:
-            return _admin_error("key must be a non-empty string")
+            return admin_error("key must be a non-empty string")
         if tier not in TIERS:
-            return _admin_error(f"tier must be one of {', '.join(TIERS)}")
+            return admin_error(f"tier must be one of {', '.join(TIERS)}")
         backend().add_key(key.strip(), tier)
         return json_response(backend().usage(key.strip()), 201)
 
@@ -120,7 +121,3 @@ def blueprint() -> Blueprint:
 
 def _ok(data: Any) -> Response:
     return Response(serialize.success(data), mimetype="application/json")
-
-
-def _admin_error(message: str) -> Response:
-    return json_response({"error": "Bad Request", "status": 400, "message": message}, 400)

@@ -10,6 +10,7 @@ from jobfakes.fakes.publicfeed.backend import PublicFeedBackend
 from jobfakes import contracts
 from jobfakes.core.app import json_response, runtime
 from jobfakes.core.auth import AuthError, bearer_token
+from jobfakes.core.control import admin_error
 from jobfakes.core.fastpath import NEVER, cacheable
 from jobfakes.world.times import US
 
@@ -80,14 +81,10 @@ def blueprint() -> Blueprint:
         subject = body.get("subject") if isinstance(body, dict) else None
         issued = body.get("issuedAt", 0) if isinstance(body, dict) else None
         if not isinstance(subject, str) or not subject:
-            return _admin_error("subject must be a non-empty string")
+            return admin_error("subject must be a non-empty string")
         if not isinstance(issued, int) or isinstance(issued, bool) or issued < 0:
-            return _admin_error("issuedAt must be 0 (every token) or a token's iat in ms")
+            return admin_error("issuedAt must be 0 (every token) or a token's iat in ms")
         backend().deny(subject, issued)
         return json_response({"subject": subject, "issuedAt": issued}, 201)
 
     return bp
-
-
-def _admin_error(message: str) -> Response:
-    return json_response({"error": "Bad Request", "status": 400, "message": message}, 400)

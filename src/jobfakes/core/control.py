@@ -143,6 +143,11 @@ def control_blueprint() -> Blueprint:
     return bp
 
 
+def admin_error(message: str, status: int = 400) -> Response:
+    """A control-plane error (every fake's `/__admin` routes answer in this shape)."""
+    return _error(status, message)
+
+
 def _error(status: int, message: str) -> Response:
     return json_response(
         {

@@ -69,7 +69,8 @@ def test_accounts_with_other_limits_or_none(jf):
     bad = jf.session.post(
         jf.url("/__admin/jobfeed/accounts"), json={"user": "x", "password": "y", "limits": "fast"}
     )
-    assert bad.status_code == 400 and bad.json()["parameter"] == "limits"
+    assert bad.status_code == 400
+    assert bad.json()["status"] == 400 and bad.json()["message"].startswith("limits: ")
 
 
 def test_reset_forgets_added_accounts(jf):
@@ -149,3 +150,22 @@ def test_beside_the_nav_fakes_the_dutch_world_waits_for_the_first_jobfeed_reques
 def test_the_plugin_fixture_session_carries_the_default_account(jobfeed_inprocess):
     answer = jobfeed_inprocess.session.get(jobfeed_inprocess.url("/api/v3/count"))
     assert answer.status_code == 200 and answer.json()["count"] == 800  # the conftest's world
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({"password": "p"}, "user"),
+        ({"user": "a:b", "password": "p"}, "user"),
+        ({"user": "a", "password": ""}, "password"),
+        ({"user": "a", "password": "p", "limits": 5}, "limits"),
+        ([1], "JSON object"),
+        (None, "JSON object"),
+    ],
+)
+def test_admin_accounts_refuses_bad_bodies_in_the_control_plane_shape(jf, body, named):
+    response = jf.session.post(jf.url("/__admin/jobfeed/accounts"), json=body)
+    assert response.status_code == 400
+    assert response.json()["error"] == "Bad Request" and response.json()["status"] == 400
+    assert named in response.json()["message"]
+    assert all(a["user"] != "a" for a in jf.session.get(jf.url("/__admin/jobfeed/accounts")).json())
