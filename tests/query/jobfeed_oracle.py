@@ -11,7 +11,7 @@ import fnmatch
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from jobfakes.query import fulltext as ft
@@ -79,6 +79,16 @@ def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
+def _sort_key(level: str, name: str) -> Callable[[tuple[Any, Any]], tuple[int, Any]]:
+    """The sort key of (job, shown posting) rows by one field, missing values lowest."""
+
+    def key(row: tuple[Any, Any]) -> tuple[int, Any]:
+        value = (row[0] if level == "job" else row[1]).get(name)
+        return (0, 0) if value is None else (1, value)
+
+    return key
+
+
 class Oracle:
     """Jobs (JSON documents with `postings`) and places; evaluates clauses by brute force."""
 
@@ -113,6 +123,22 @@ class Oracle:
             for p in job["postings"]
             if self._all(p, posting)
         }
+
+    def ordered_job_ids(
+        self, clauses: Sequence[Clause], sort: Sequence[tuple[str, str, bool]]
+    ) -> list[str]:
+        """job_id of the matching jobs in `_sort` order: (level, field, descending) each, a
+        posting-level value taken from the first matching posting, missing values lowest (as
+        SQLite orders NULL), then job order."""
+        posting = [c for c in clauses if c.level == "posting"]
+        rows = []
+        for job in self.jobs:  # in job (rowid) order
+            if self.job_matches(job, clauses):
+                shown = next(p for p in job["postings"] if self._all(p, posting))
+                rows.append((job, shown))
+        for level, name, descending in reversed(sort):
+            rows.sort(key=_sort_key(level, name), reverse=descending)  # stable, also reversed
+        return [job["job_id"] for job, _ in rows]
 
     def job_matches(self, job: Mapping[str, Any], clauses: Sequence[Clause]) -> bool:
         job_level = [c for c in clauses if c.level == "job"]

@@ -76,6 +76,20 @@ class Jobfeed:
     def expected(self, params: Params) -> set[str]:
         return self.oracle.job_ids(parse(params, self.conn, self.today, self.custom))
 
+    def expected_order(self, params: Params, sort: Sequence[tuple[str, bool]]) -> list[str]:
+        """The oracle's job_id order for `_sort` names (with `job:`/`posting:` prefixes) and
+        directions (True: descending)."""
+        from jobfakes.world.jobfeed.fields import CATALOGUE
+
+        resolved = []
+        for name, descending in sort:
+            level, _, field = name.rpartition(":")
+            levels = CATALOGUE[field].levels
+            level = level or levels[0]
+            resolved.append(("job" if "posting" not in levels else level, field, descending))
+        clauses = parse(params, self.conn, self.today, self.custom)
+        return self.oracle.ordered_job_ids(clauses, resolved)
+
     def expected_postings(self, params: Params) -> set[str]:
         return self.oracle.posting_ids(parse(params, self.conn, self.today, self.custom))
 

@@ -206,6 +206,37 @@ def test_the_array_path_covers_codes_numbers_dates_and_posting_full_text(jobfeed
     assert all(jobfeed.compile(params).plan is None for params in slow)
 
 
+SORTABLE = [
+    "date", "job:date", "posting:date", "expiration_date", "salary", "job:salary",
+    "posting:salary", "education_level", "job:education_level", "profession", "expired",
+    "location", "job:location", "hours_per_week_from", "organization_name",
+]  # fmt: skip
+
+
+def test_sorted_results_follow_the_oracle_order(jobfeed):
+    values = world_values(jobfeed)
+    sorts = st.lists(
+        st.tuples(st.sampled_from(SORTABLE), st.booleans()),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda item: item[0],
+    )
+
+    @SETTINGS
+    @given(filters(values), sorts)
+    def check(params, sort):
+        options = [
+            ("_sort", ",".join(name for name, _ in sort)),
+            ("_sortdir", ",".join("desc" if descending else "asc" for _, descending in sort)),
+            ("_fields", "job_id"),
+            ("_limit", "10000"),
+        ]
+        found = [job["job_id"] for job in jobfeed.ok("search", [*params, *options])["results"]]
+        assert found == jobfeed.expected_order(params, sort), (params, sort)
+
+    check()
+
+
 def test_random_full_text_queries_agree_with_the_oracle(jobfeed):
     words = frequent_words(jobfeed, 120)[::2]
 
