@@ -159,12 +159,18 @@ class JobfeedBackend:
             return self._search(query, f)
 
     def _search(self, query: SearchQuery, f: Filters) -> SearchResult:
-        matches = None
-        if not query.sort and f.plan is not None:
-            self._load_columns(f, query)
-            matches = self._matches(f)
-        if matches is not None:  # the filters as array work, newest first
-            return self._search_arrays(query, f, matches)
+        sort = self._array_sort(query)
+        if f.plan is not None and sort is not None:  # the filters and the order as array work
+            from jobfakes.fakes.jobfeed.hits import Hits
+
+            self._load_columns(f, query, sort)
+            matches = self._matches(f)  # None: no filter
+            hits = (
+                Hits.everything(self.world.store)
+                if matches is None
+                else Hits(self.world.store, matches)
+            )
+            return self._search_arrays(query, f, hits, sort)
         if f.job_sql.strip("() ") == "1":
             total = int(self._rows("SELECT count(*) FROM jobs", ())[0][0])
         else:  # matching postings and jobs, found once for the count, the page and the facets
@@ -187,10 +193,25 @@ class JobfeedBackend:
         facets = self._facets(query, f, None, labeller) if query.facets else None
         return SearchResult(total, results, facets)
 
-    def _load_columns(self, f: Filters, query: SearchQuery) -> None:
-        """Load the side-store columns the filters and the integer facets read, in one scan
-        of each table (a first request at a million postings would otherwise scan them once
-        per column)."""
+    def _array_sort(self, query: SearchQuery) -> list[tuple[str, Field, bool]] | None:
+        """The `_sort` keys with their levels resolved, when the side store holds them all
+        (an empty list: the default order); None otherwise."""
+        from jobfakes.fakes.jobfeed.hits import SORTABLE_TYPES
+
+        keys = []
+        for level, spec, descending in query.sort:
+            if spec.type not in SORTABLE_TYPES:
+                return None
+            job = (level or spec.default_level) == "job" or "posting" not in spec.levels
+            keys.append(("job" if job else "posting", spec, descending))
+        return keys
+
+    def _load_columns(
+        self, f: Filters, query: SearchQuery, sort: list[tuple[str, Field, bool]]
+    ) -> None:
+        """Load the side-store columns the filters, the order and the integer facets read, in
+        one scan of each table (a first request at a million postings would otherwise scan
+        them once per column)."""
         from jobfakes.fakes.jobfeed.columnar import INTEGER_TYPES
 
         assert f.plan is not None
@@ -199,6 +220,8 @@ class JobfeedBackend:
         for level, spec, _ in query.facets:
             if spec.type in INTEGER_TYPES:
                 wanted[level or spec.default_level].append((spec.name, False))
+        for level, spec, _ in sort:
+            wanted[level].append((spec.name, spec.type == "date"))
         with store.lock:
             store.columns.load(wanted["job"])
             store.posting_columns.load(wanted["posting"])
@@ -213,17 +236,19 @@ class JobfeedBackend:
         with store.lock:
             return arrays.run(f.plan, self.conn, store.columns, store.posting_columns)
 
-    def _search_arrays(self, query: SearchQuery, f: Filters, m: Matches) -> SearchResult:
-        from jobfakes.fakes.jobfeed.hits import Hits
-
-        hits = Hits(self.world.store, m)
-        ids = hits.page(NEWEST_FIRST, query.offset, query.limit)
+    def _search_arrays(
+        self, query: SearchQuery, f: Filters, hits: Hits, sort: list[tuple[str, Field, bool]]
+    ) -> SearchResult:
+        if sort:
+            ids = hits.sorted_page(sort, query.offset, query.limit)
+        else:
+            ids = hits.page(NEWEST_FIRST, query.offset, query.limit)
         shown = hits.page_postings(ids)
         page_f = f if shown is None else replace(f, posting_sql=shown[0], posting_args=shown[1])
         labeller = Labeller(query.language if query.labels else None)
         results = self._documents(ids, query, page_f, labeller)
         facets = self._facets(query, f, hits, labeller) if query.facets else None
-        return SearchResult(len(m.jobs), results, facets)
+        return SearchResult(len(hits.jobs), results, facets)
 
     def _scan_by_date(self, total: int, query: SearchQuery) -> bool:
         """Whether walking the date index until the page is full reads fewer rows (expected)

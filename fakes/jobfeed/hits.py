@@ -4,6 +4,7 @@ them (the backend's SQL path fills those tables itself)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -13,6 +14,8 @@ from jobfakes.fakes.jobfeed import columnar
 from jobfakes.query.arrays import Ints, Matches
 from jobfakes.world.jobfeed.fields import Field
 from jobfakes.world.jobfeed.store import JobStore
+
+SORTABLE_TYPES = (*columnar.INTEGER_TYPES, "date")
 
 
 class Hits:
@@ -46,6 +49,33 @@ class Hits:
         wanted = min(offset + limit, len(rank))
         first = np.argpartition(rank, wanted - 1)[:wanted] if wanted else rank[:0]
         return list(self.jobs[first[np.argsort(rank[first])]][offset:].tolist())
+
+    def sorted_page(
+        self, sort: Sequence[tuple[str, Field, bool]], offset: int, limit: int
+    ) -> list[int]:
+        """The page's job rowids by (level, field, descending) keys, then rowid, as SQLite
+        orders them: a missing value lowest; a posting-level value from the first matching
+        posting."""
+        keys = [self.jobs]  # np.lexsort: the last key is the first order
+        for level, spec, descending in reversed(sort):
+            values, present = self._sort_values(level, spec)
+            sign = -1 if descending else 1
+            keys += [sign * values, sign * present.astype(np.int64)]
+        order = np.lexsort(keys)[offset : offset + limit]
+        return list(self.jobs[order].tolist())
+
+    def _sort_values(self, level: str, spec: Field) -> tuple[Ints, Any]:
+        dates = spec.type == "date"
+        if level == "job":
+            at = self.store.columns.positions(self.jobs)
+            values, present = self.store.columns.values(spec.name, dates)
+            return values[at], present[at]
+        postings = self.postings()  # ascending: a job's first is its first matching posting
+        owners, first = np.unique(self.owners(postings), return_index=True)
+        assert len(owners) == len(self.jobs)  # every job has a matching posting
+        at = self.store.posting_columns.positions(postings[first])
+        values, present = self.store.posting_columns.values(spec.name, dates)
+        return values[at], present[at]
 
     def page_postings(self, ids: list[int]) -> tuple[str, tuple[Any, ...]] | None:
         """SQL over `p` for the matching postings of the page's jobs (None: all of theirs)."""

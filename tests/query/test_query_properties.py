@@ -159,8 +159,8 @@ def test_random_filters_agree_with_the_oracle(jobfeed):
 
 
 def test_the_array_and_the_sql_path_agree(jobfeed):
-    """The default order reads the filters as array work where they allow it; a `_sort` takes
-    the SQL path: the same jobs, matching postings and facets either way."""
+    """The filters are array work where they allow it; a `_sort` on a text field takes the SQL
+    path: the same jobs, matching postings and facets either way."""
     values = world_values(jobfeed)
     options = [
         ("_fields", "job_id,posting:posting_id"),
@@ -181,7 +181,7 @@ def test_the_array_and_the_sql_path_agree(jobfeed):
     @given(filters(values))
     def check(params):
         fast = jobfeed.ok("search", [*params, *options])
-        slow = jobfeed.ok("search", [*params, *options, ("_sort", "date"), ("_sortdir", "desc")])
+        slow = jobfeed.ok("search", [*params, *options, ("_sort", "organization_name")])
         assert found(fast) == found(slow), params
 
     check()
