@@ -1,8 +1,9 @@
 """Jobfeed fake latency and memory, in process, over 100k and 1M postings.
 
 /search: a boolean full-text query, two filters and two facets (and the same sorted by two
-fields); /aggregate: two group levels and a median metric. Prints build time, the first request (which loads the columnar side
-store's columns it reads) and p50/p99 after it per endpoint, and the peak RSS.
+fields); /aggregate: two group levels and a median metric. Prints build time, the first
+request (which loads the columnar side store's columns it reads) and p50/p99 after it per
+endpoint, and the peak RSS.
 
     python bench/jobfeed_latency.py --postings 100000 --runs 50
     python bench/jobfeed_latency.py --postings 1000000 --runs 30

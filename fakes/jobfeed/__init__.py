@@ -38,6 +38,7 @@ SPEC = FakeSpec(
     blueprint=blueprint,
     backend=JobfeedBackend,
     contract="jobfeed.yaml",
+    contract_url="/api/v3/openapi.json",
     prefixes=("/api/v3/",),
     error_body=error_body,
     banner=_banner,

@@ -14,6 +14,7 @@ SPEC = FakeSpec(
     blueprint=blueprint,
     backend=NavFeedBackend,
     contract="navfeed.yaml",
+    contract_url="/api/openapi.json",
     prefixes=("/api/", "/internal/"),
     auth=FEED_AUTH,
     error_body=javalin_error,

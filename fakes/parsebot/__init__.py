@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from jobfakes.fakes.parsebot.backend import SCRAPER_ID, ParseBotBackend
@@ -23,15 +24,25 @@ def session_headers(backend: Any) -> dict[str, str]:
     return {"X-API-Key": next(iter(backend.keys))}
 
 
+def contract_headers(backend: ParseBotBackend) -> dict[str, str]:
+    """A fresh Developer key for each contract case: with a frozen clock the minute window
+    would otherwise turn a run into a row of 429s."""
+    key = f"contract-{secrets.token_hex(8)}"
+    backend.add_key(key, "developer")
+    return {"X-API-Key": key}
+
+
 SPEC = FakeSpec(
     name="parsebot",
     title="parse.bot nav.no API",
     blueprint=blueprint,
     backend=ParseBotBackend,
     contract="parsebot.yaml",
+    contract_url="/scraper/openapi.json",
     prefixes=("/scraper/",),
     error_body=fastapi_error,
     default_subject="parsebot@example.com",
     banner=banner,
     session_headers=session_headers,
+    contract_headers=contract_headers,
 )

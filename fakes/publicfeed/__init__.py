@@ -14,6 +14,7 @@ SPEC = FakeSpec(
     blueprint=blueprint,
     backend=PublicFeedBackend,
     contract="publicfeed.yaml",
+    contract_url="/public-feed/swagger/api/public-feed-api.yaml",
     prefixes=("/public-feed/",),
     auth=PUBLIC_AUTH,
     error_body=ktor_error,

@@ -28,12 +28,15 @@ class FakeSpec:
     blueprint: Callable[[], Blueprint]
     backend: Callable[[Runtime], Any]
     contract: str  # file name in jobfakes.contracts
+    contract_url: str  # the path the fake serves it at
     prefixes: tuple[str, ...]  # URL prefixes the fake owns (for its own 404 body)
     auth: JwtScheme | None = None
     error_body: Callable[[int, str], Response] | None = None  # (status, title) -> response
     default_subject: str = "jobfakes@example.com"
     banner: Callable[[Any], list[str]] | None = None  # backend -> lines `serve` prints at start
     session_headers: Callable[[Any], dict[str, str]] | None = None  # backend -> test headers
+    # backend -> fresh credentials for one contract-test case (default: the session's)
+    contract_headers: Callable[[Any], dict[str, str]] | None = None
 
 
 def names() -> list[str]:
