@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from jobfakes.fakes.parsebot.backend import SCRAPER_ID, ParseBotBackend
@@ -27,7 +26,7 @@ def session_headers(backend: Any) -> dict[str, str]:
 def contract_headers(backend: ParseBotBackend) -> dict[str, str]:
     """A fresh Developer key for each contract case: with a frozen clock the minute window
     would otherwise turn a run into a row of 429s."""
-    key = f"contract-{secrets.token_hex(8)}"
+    key = f"contract-{len(backend.keys)}"  # keys only grow until a reset
     backend.add_key(key, "developer")
     return {"X-API-Key": key}
 
