@@ -234,7 +234,10 @@ class JobfeedBackend:
             return None
         store = self.world.store
         with store.lock:
-            return arrays.run(f.plan, self.conn, store.columns, store.posting_columns)
+            try:
+                return arrays.run(f.plan, self.conn, store.columns, store.posting_columns)
+            except sqlite3.OperationalError as error:  # as in `_rows`: a MATCH FTS5 rejects
+                raise ParamError("full_text", f"the query cannot be run: {error}") from None
 
     def _search_arrays(
         self, query: SearchQuery, f: Filters, hits: Hits, sort: list[tuple[str, Field, bool]]
