@@ -6,16 +6,13 @@ Heltid, never null; `positioncount` stays a string; `link` is built from the req
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from functools import lru_cache
 from typing import Any
 
 from jobfakes.fakes.publicfeed.backend import SORT, FeedResult
 
 from jobfakes.world.model import Ad
-from jobfakes.world.times import DAY, US
+from jobfakes.world.times import iso_utc
 
-_EPOCH = date(1970, 1, 1)
 _LOCATION_KEYS = ("country", "address", "city", "postalCode", "county", "municipal")
 
 
@@ -78,24 +75,4 @@ def host_name(host: str) -> str:
 
 
 def _instant(value: int | None) -> str | None:
-    """As `iso_utc`, several times faster: this runs three times for every ad served.
-
-    >>> from jobfakes.world.times import iso_utc
-    >>> [_instant(v) == iso_utc(v) for v in (1_733_594_807_864_900, 1_733_594_807_000_000)]
-    [True, True]
-    >>> _instant(1_733_594_807_864_900)
-    '2024-12-07T18:06:47.8649Z'
-    """
-    if value is None:
-        return None
-    day, rest = divmod(value, DAY)
-    seconds, fraction = divmod(rest, US)
-    minutes, second = divmod(seconds, 60)
-    hour, minute = divmod(minutes, 60)
-    text = f"{_date(day)}T{hour:02d}:{minute:02d}:{second:02d}"
-    return f"{text}{f'.{fraction:06d}'.rstrip('0')}Z" if fraction else f"{text}Z"
-
-
-@lru_cache(maxsize=65_536)
-def _date(day: int) -> str:
-    return (_EPOCH + timedelta(days=day)).isoformat()
+    return None if value is None else iso_utc(value)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -88,11 +89,12 @@ def exact(text: str) -> Suffixed:
 
 
 # ---- full text --------------------------------------------------------------------------------
-class Text:
+class Text(ABC):
     """A full-text expression; `str(expr)` is the query."""
 
+    @abstractmethod
     def render(self, inner: bool = False) -> str:
-        raise NotImplementedError
+        """The query text (`inner`: inside a larger expression, so parenthesised if needed)."""
 
     def __str__(self) -> str:
         return self.render()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -75,8 +76,25 @@ def iso_java(us: int, tz: ZoneInfo = OSLO) -> str:
 
 
 def iso_utc(us: int) -> str:
-    """UTC with a Z and no trailing zero fractions, as Jackson writes an Instant."""
-    return iso_java(us, ZoneInfo("UTC"))
+    """UTC with a Z and no trailing zero fractions, as Jackson writes an Instant (arithmetic,
+    not a datetime: feeds write it several times for every ad they serve).
+
+    >>> [iso_utc(v) == iso_java(v, ZoneInfo("UTC")) for v in (1_733_594_807_864_900, 0, -1)]
+    [True, True, True]
+    >>> iso_utc(1_733_594_807_864_900)
+    '2024-12-07T18:06:47.8649Z'
+    """
+    day, rest = divmod(us, DAY)
+    seconds, fraction = divmod(rest, US)
+    minutes, second = divmod(seconds, 60)
+    hour, minute = divmod(minutes, 60)
+    text = f"{_utc_date(day)}T{hour:02d}:{minute:02d}:{second:02d}"
+    return f"{text}{f'.{fraction:06d}'.rstrip('0')}Z" if fraction else f"{text}Z"
+
+
+@lru_cache(maxsize=65_536)
+def _utc_date(day: int) -> str:
+    return (_EPOCH + timedelta(days=day)).date().isoformat()
 
 
 def rfc1123_java(us: int, tz: ZoneInfo = OSLO) -> str:
