@@ -3,16 +3,20 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
-from functools import cached_property
+from functools import lru_cache
 from typing import TYPE_CHECKING
+
+import orjson
 
 if TYPE_CHECKING:  # imported on first use, as in core/ratelimit.py
     from limits import RateLimitItem
 
+    from jobfakes.world.world import World
+
 DEFAULT_USER, DEFAULT_PASSWORD = "jobfeed", "jobfeed"
 DEFAULT_LIMITS = "4/second;30/minute"
+ACCOUNTS = "jobfeed-accounts"  # user -> [password, limits], in the world's store
 
 
 def parse_limits(text: str | None) -> tuple[RateLimitItem, ...]:
@@ -36,32 +40,38 @@ class Account:
     password: str
     limits_text: str
 
-    @cached_property
+    @property
     def limits(self) -> tuple[RateLimitItem, ...]:
         """The parsed rates (on first use: `limits` stays out of a server's start)."""
-        return parse_limits(self.limits_text)
+        return _parsed(self.limits_text)
+
+
+@lru_cache(maxsize=256)
+def _parsed(text: str) -> tuple[RateLimitItem, ...]:
+    return parse_limits(text)
 
 
 class Accounts:
     """The configured accounts (`USER:PASSWORD`, or one default account) plus those added
-    through the control plane until the next reset."""
+    through the control plane until the next reset. They live in the world's store, so that
+    every worker of a server knows the same accounts."""
 
-    def __init__(self, configured: tuple[str, ...], limits: str | None):
+    def __init__(self, configured: tuple[str, ...], limits: str | None, world: World):
         self._limits_text = limits or DEFAULT_LIMITS
         if limits is not None:
             parse_limits(limits)  # a malformed value fails at start
-        self._configured: dict[str, Account] = {}
+        self._configured: dict[str, str] = {}
         for item in configured or (f"{DEFAULT_USER}:{DEFAULT_PASSWORD}",):
             user, sep, password = item.partition(":")
             if not sep or not user or not password:
                 raise ValueError(f"a Jobfeed account is USER:PASSWORD, not {item!r}")
-            self._configured[user] = Account(user, password, self._limits_text)
-        self._lock = threading.Lock()
-        self._accounts = dict(self._configured)
+            self._configured[user] = _encode(Account(user, password, self._limits_text))
+        self._world = world
+        for user, value in self._configured.items():  # kept by a worker that restarts
+            world.put_entry(ACCOUNTS, user, value, replace=False)
 
     def reset(self) -> None:
-        with self._lock:
-            self._accounts = dict(self._configured)
+        self._world.reset_entries(ACCOUNTS, self._configured)
 
     def add(self, user: str, password: str, limits: str | object | None = ...) -> Account:
         """Add or replace an account; `limits` omitted = the server's default, None = none."""
@@ -74,15 +84,24 @@ class Accounts:
             parse_limits(limits)  # a malformed value is refused now
             text = limits
         account = Account(user, password, text)
-        with self._lock:
-            self._accounts[user] = account
+        self._world.put_entry(ACCOUNTS, user, _encode(account))
         return account
 
     def check(self, user: str, password: str) -> Account | None:
-        account = self._accounts.get(user)
+        value = self._world.store.entry(ACCOUNTS, user)
+        account = None if value is None else _decode(user, value)
         if account is None or account.password != password:
             return None
         return account
 
     def all(self) -> list[Account]:
-        return list(self._accounts.values())
+        return [_decode(u, v) for u, v in self._world.store.entries(ACCOUNTS).items()]
+
+
+def _encode(account: Account) -> str:
+    return orjson.dumps([account.password, account.limits_text]).decode()
+
+
+def _decode(user: str, value: str) -> Account:
+    password, limits_text = orjson.loads(value)
+    return Account(user, password, limits_text)

@@ -57,7 +57,9 @@ class JobfeedBackend:
 
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
-        self.accounts = Accounts(runtime.config.jobfeed_accounts, runtime.config.jobfeed_limits)
+        self.accounts = Accounts(
+            runtime.config.jobfeed_accounts, runtime.config.jobfeed_limits, runtime.world
+        )
         self._jobs: int | None = None  # how many jobs the world has, once asked
         self._world: DutchWorld | None = None
         self._building = threading.Lock()

@@ -14,13 +14,13 @@ from jobfakes.core.registry import FakeSpec
 def banner(backend: ParseBotBackend) -> list[str]:
     """The keys `serve` prints at start, and the scraper id to call."""
     lines = [f"scraper: /scraper/{SCRAPER_ID}/search_jobs"]
-    lines += [f"key ({tier}): {key}" for key, tier in backend.keys.items()]
+    lines += [f"key ({tier}): {key}" for key, tier in backend.configured.items()]
     return lines
 
 
 def session_headers(backend: Any) -> dict[str, str]:
     """Headers a test session needs: the first key (the default Developer key)."""
-    return {"X-API-Key": next(iter(backend.keys))}
+    return {"X-API-Key": next(iter(backend.configured))}
 
 
 def contract_headers(backend: ParseBotBackend) -> dict[str, str]:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 SCRAPER_ID = "ab1a4dc6-c874-4fb4-b6b6-4be87c791e61"
 ENDPOINTS = ("search_jobs", "get_job_detail", "get_facets")
 SIMILAR_JOBS = 5
+KEYS = "parsebot-keys"  # key -> tier, in the world's store: every worker sees the same keys
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,9 @@ class ParseBotBackend:
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
         self.world = runtime.world
-        self._configured = self._initial_keys()
-        self.keys = dict(self._configured)
+        self.configured = self._initial_keys()
+        for key, tier in self.configured.items():  # kept by a worker that restarts
+            self.world.put_entry(KEYS, key, tier, replace=False)
         self._index: SearchIndex | None = None
         self._lock = threading.Lock()
 
@@ -97,19 +99,28 @@ class ParseBotBackend:
 
     def reset(self) -> None:
         """The control plane's reset: configured keys only, and an index rebuilt on next use."""
-        self.keys = dict(self._configured)
+        self.world.reset_entries(KEYS, self.configured)
         if self._index is not None:
             self._index.invalidate()
 
     def add_key(self, key: str, tier: str) -> None:
         if tier not in TIERS:
             raise ValueError(f"tier must be one of {', '.join(TIERS)}")
-        self.keys[key] = tier
+        self.world.put_entry(KEYS, key, tier)
+
+    @property
+    def keys(self) -> dict[str, str]:
+        """Every key and its tier."""
+        return self.world.store.entries(KEYS)
+
+    def tier(self, key: str | None) -> Tier | None:
+        tier = self.world.store.entry(KEYS, key) if key else None
+        return None if tier is None else TIERS.get(tier)
 
     # ---- admission: key, minute window, monthly credits -----------------------------------
     def admit(self, key: str | None) -> Admission:
         """Check the key and count the call in its minute window (refused calls count too)."""
-        tier = TIERS.get(self.keys.get(key or "", ""))
+        tier = self.tier(key)
         if key is None or tier is None:
             return Admission("unauthorized")
         limiter, now = self.runtime.limiter, self.world.now()
@@ -125,13 +136,15 @@ class ParseBotBackend:
 
     def charge(self, key: str) -> None:
         """One credit for a call that ran (answered 200)."""
-        tier = TIERS[self.keys[key]]
+        tier = self.tier(key)
+        assert tier is not None, "charged a key that was admitted"
         self.runtime.limiter.hit(
             "parsebot-credits", key, parse_rate(tier.month_rate), self.world.now()
         )
 
     def usage(self, key: str) -> dict[str, Any]:
-        tier = TIERS[self.keys[key]]
+        tier = self.tier(key)
+        assert tier is not None, f"no key {key!r}"
         now, limiter = self.world.now(), self.runtime.limiter
         return {
             "key": key,

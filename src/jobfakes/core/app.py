@@ -62,11 +62,13 @@ def create_app(config: Config | None = None, world: World | None = None) -> Flas
     specs = [registry.spec(name) for name in wanted]
     app = Flask("jobfakes")
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    world = world or World(config.world())
     state = Runtime(
         config=config,
-        world=world or World(config.world()),
+        world=world,
         specs=specs,
-        limiter=Limiter(config.redis_url),
+        journal=Journal(path=world.store.path),
+        limiter=Limiter(config.redis_url, shared_file=world.store.path),
     )
     app.extensions["jobfakes"] = state
     for item in specs:

@@ -59,7 +59,7 @@ def control_blueprint() -> Blueprint:
                 raise BadRequest(f"advance: {error}") from None
             if step < 0:
                 raise BadRequest("advance: the clock cannot move backwards")
-            world.set_clock(world.now() + step)
+            world.set_clock(advance=step)
         else:
             raise BadRequest("expected {'now': ISO instant} or {'advance': ISO duration}")
         return _clock()

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # `limits` is imported on first use: it costs a server's star
     from limits.storage import Storage
 
 _MONTH = "month"
+_SHARED = "jobfakes+sqlite"
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,12 @@ def _holder(rate: RateLimitItem) -> RateLimitItem:
 class Limiter:
     """Counts hits per (name, key) in world-time windows. Thread-safe."""
 
-    def __init__(self, storage_uri: str | None = None):
-        self.uri = storage_uri or "memory://"
-        if not self.uri.startswith(("memory://", "redis://", "rediss://", "redis+")):
+    def __init__(self, storage_uri: str | None = None, shared_file: str | None = None):
+        """Counts in `storage_uri` (Redis), else in the world's SQLite file when several
+        processes share one (`shared_file`), else in this process's memory."""
+        shared = f"{_SHARED}://{shared_file}" if shared_file not in (None, ":memory:") else None
+        self.uri = storage_uri or shared or "memory://"
+        if not self.uri.startswith(("memory://", "redis://", "rediss://", "redis+", _SHARED)):
             raise ValueError(f"rate-limit storage: memory:// or a redis:// URL, not {self.uri!r}")
         self._storage: Storage | None = None
         self._lock = threading.Lock()
@@ -81,6 +85,9 @@ class Limiter:
         with self._lock:  # Redis clients are made lazily: after gunicorn has forked
             if self._storage is None:
                 from limits.storage import Storage, storage_from_string
+
+                if self.uri.startswith(_SHARED):
+                    import jobfakes.core.counts  # noqa: F401  (registers its scheme)
 
                 storage = storage_from_string(self.uri)
                 assert isinstance(storage, Storage)  # not one of limits' asyncio storages

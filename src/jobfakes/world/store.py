@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -21,7 +23,17 @@ CREATE TABLE IF NOT EXISTS pending (
     event_id TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (time, ord)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS revoked (fake TEXT NOT NULL, token TEXT NOT NULL,
     PRIMARY KEY (fake, token)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, time INTEGER NOT NULL,
+    method TEXT NOT NULL, path TEXT NOT NULL, query TEXT NOT NULL, status INTEGER NOT NULL,
+    fake TEXT);
+CREATE TABLE IF NOT EXISTS counts (key TEXT PRIMARY KEY, n INTEGER NOT NULL,
+    expires REAL NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entries (ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (ns, key)) WITHOUT ROWID;
 """
+# What every process serving one world shares besides the world itself: settings that the
+# control plane changes (keys, accounts) in `entries`, the request journal, rate-limit counts.
+# A world image replaces the database whole, so these are made again after loading one.
 
 _EVENT_INDEXES = (
     "CREATE UNIQUE INDEX IF NOT EXISTS events_by_id ON events (id)",
@@ -41,13 +53,20 @@ class Store:
         self.path = path or ":memory:"
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
+        self._opening = threading.Lock()
+        self.opened = 0  # connections opened so far: a new one has seen no data_version yet
 
     @property
     def conn(self) -> sqlite3.Connection:
-        if self._conn is None or (self._pid != os.getpid() and self.path != ":memory:"):
-            self._conn = self._open()
-            self._pid = os.getpid()
-        return self._conn
+        conn = self._conn
+        if conn is None or (self._pid != os.getpid() and self.path != ":memory:"):
+            with self._opening:  # the first threads of a new worker must share one connection
+                if self._conn is None or (self._pid != os.getpid() and self.path != ":memory:"):
+                    self._conn = self._open()
+                    self._pid = os.getpid()
+                    self.opened += 1
+                conn = self._conn
+        return conn
 
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
@@ -62,9 +81,43 @@ class Store:
         conn.executescript(SCHEMA)
         return conn
 
-    def data_version(self) -> int:
-        """Changes when another connection (another worker) has committed."""
-        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+    def data_version(self) -> tuple[int, int]:
+        """Changes when another connection (another worker) has committed, or when this
+        process opened a new connection (after a fork: what it saw before tells nothing)."""
+        value = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        return self.opened, value
+
+    def begin_write(self, patience: float = 30.0) -> None:
+        """BEGIN IMMEDIATE, waiting for other writers. SQLite's busy timeout covers most waits,
+        but not this connection's own read that another thread of this process has open on a
+        snapshot another worker has since changed: that one fails at once, so try again."""
+        deadline = time.monotonic() + patience
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.002)
+
+    # ---- entries: small shared settings by namespace ---------------------------------------
+    def entries(self, ns: str) -> dict[str, str]:
+        rows = self.conn.execute("SELECT key, value FROM entries WHERE ns = ?", (ns,)).fetchall()
+        return {str(k): str(v) for k, v in rows}
+
+    def entry(self, ns: str, key: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT value FROM entries WHERE ns = ? AND key = ?", (ns, key)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def put_entry(self, ns: str, key: str, value: str, replace: bool = True) -> None:
+        verb = "REPLACE" if replace else "IGNORE"
+        self.conn.execute(f"INSERT OR {verb} INTO entries VALUES (?, ?, ?)", (ns, key, value))
+
+    def clear_entries(self, ns: str) -> None:
+        self.conn.execute("DELETE FROM entries WHERE ns = ?", (ns,))
 
     # ---- meta ---------------------------------------------------------------------------
     def meta(self, key: str) -> str | None:
@@ -222,11 +275,13 @@ class Store:
         if self.path == ":memory:":
             self.conn.deserialize(image)
             self.conn.execute("PRAGMA journal_mode=MEMORY")
+            self.conn.executescript(SCHEMA)
             return
         source = sqlite3.connect(":memory:")
         source.deserialize(image)
         source.backup(self.conn)
         source.close()
+        self.conn.executescript(SCHEMA)
 
     def snapshot(self) -> sqlite3.Connection:
         """A copy of the whole database in memory, to return to with `restore`."""

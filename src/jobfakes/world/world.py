@@ -102,7 +102,7 @@ class World:
         self._lock = threading.RLock()
         self._pristine: sqlite3.Connection | None = None
         self._dirty = False  # changed since built or reset
-        self._data_version = -1
+        self._data_version = (-1, -1)
         self._next_due: int | None = None
         self._admin_count = 0
         self._use_image = use_image
@@ -162,21 +162,27 @@ class World:
     # ---- keeping up with the clock --------------------------------------------------------
     def sync(self) -> None:
         """Call before reading: see other workers' changes, apply steps that fell due."""
-        if self.store.path != ":memory:":
-            seen = self.store.data_version()
-            if seen != self._data_version:
-                self._reload()
+        if self.store.path != ":memory:" and self.store.data_version() != self._data_version:
+            self._reload()
         if self._next_due is not None and self.clock.now() >= self._next_due:
             with self._transaction():
                 self._apply_due(self.clock.now())
 
     def _reload(self) -> None:
         with self._lock:
-            self.clock = Clock.from_state(self.store.meta("clock") or "")
-            self._admin_count = int(self.store.meta("admin_count") or 0)
-            self._schedule()
+            self._read_state()
             self._data_version = self.store.data_version()
             self.version += 1
+
+    def _read_state(self) -> None:
+        """What this process keeps of the shared state: the clock, the admin counter and
+        the schedule."""
+        state = self.store.meta("clock")
+        if state is None:  # still being built
+            return
+        self.clock = Clock.from_state(state)
+        self._admin_count = int(self.store.meta("admin_count") or 0)
+        self._schedule()
 
     def _schedule(self) -> None:
         generated = int(self.store.meta("generated_through") or 0)
@@ -208,14 +214,16 @@ class World:
                 and self.config.ads <= SNAPSHOT_LIMIT
             ):
                 self._pristine = self.store.snapshot()
-            self.store.conn.execute("BEGIN IMMEDIATE")
+            self.store.begin_write()
             try:
+                if self.store.path != ":memory:":  # another worker may have written since
+                    self._read_state()
                 yield
             except BaseException:
                 self.store.conn.execute("ROLLBACK")
                 raise
             self.store.conn.execute("COMMIT")
-            self._dirty = snapshot
+            self._dirty = self._dirty or snapshot
             self._schedule()
             self._data_version = self.store.data_version()
             self.version += 1
@@ -224,13 +232,17 @@ class World:
     def now(self) -> int:
         return self.clock.now()
 
-    def set_clock(self, instant: int) -> None:
-        if instant < self.clock.now():
-            raise WorldError("the clock cannot move backwards: events cannot un-happen")
+    def set_clock(self, instant: int | None = None, advance: int = 0) -> int:
+        """Move the clock to `instant`, or by `advance` microseconds; the new time."""
         with self._transaction():
+            if instant is None:
+                instant = self.clock.now() + advance
+            if instant < self.clock.now():
+                raise WorldError("the clock cannot move backwards: events cannot un-happen")
             self.clock.set(instant)
             self.store.set_meta("clock", self.clock.as_state())
             self._apply_due(instant)
+        return instant
 
     def reset(self) -> None:
         """Back to the seeded start: the same ads, events and clock as when first built."""
@@ -247,6 +259,18 @@ class World:
         """Put a token on a fake's deny-list."""
         with self._transaction():
             self.store.revoke(fake, token)
+
+    def put_entry(self, ns: str, key: str, value: str, replace: bool = True) -> None:
+        """Set a shared setting (a key, an account) that every process of this world sees."""
+        with self._transaction(snapshot=False):
+            self.store.put_entry(ns, key, value, replace)
+
+    def reset_entries(self, ns: str, values: dict[str, str]) -> None:
+        """Replace a namespace of shared settings whole."""
+        with self._transaction(snapshot=False):
+            self.store.clear_entries(ns)
+            for key, value in values.items():
+                self.store.put_entry(ns, key, value)
 
     def create_ad(self, fields: dict[str, Any]) -> Ad:
         """Publish a new ad now; fields not given are generated."""
