@@ -16,6 +16,7 @@ from jobfakes.core.fastpath import FastPath
 from jobfakes.core.journal import Journal
 from jobfakes.core.ratelimit import Limiter
 from jobfakes.core.registry import FakeSpec
+from jobfakes.world.store import traffic_path
 from jobfakes.world.world import World
 
 log = logging.getLogger("jobfakes")
@@ -67,8 +68,8 @@ def create_app(config: Config | None = None, world: World | None = None) -> Flas
         config=config,
         world=world,
         specs=specs,
-        journal=Journal(path=world.store.path),
-        limiter=Limiter(config.redis_url, shared_file=world.store.path),
+        journal=Journal(path=traffic_path(world.store.path)),
+        limiter=Limiter(config.redis_url, shared_file=traffic_path(world.store.path)),
     )
     app.extensions["jobfakes"] = state
     for item in specs:

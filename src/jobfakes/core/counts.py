@@ -1,6 +1,6 @@
-"""Rate-limit counts kept in the world's SQLite file: a `limits` storage, so that the workers
-of one `serve` count every hit exactly without a Redis server (with `--redis-url`, Redis
-does this instead).
+"""Rate-limit counts kept in the SQLite traffic file of a world: a `limits` storage, so that
+the workers of one `serve` count every hit exactly without a Redis server (with `--redis-url`,
+Redis does this instead).
 
 Each hit is one atomic upsert, so two workers never both take the last slot of a window.
 Expiry is the storage's own housekeeping in real seconds, as in `limits`' memory storage; the
@@ -14,7 +14,7 @@ import time
 
 from limits.storage import Storage
 
-from jobfakes.world.store import Store
+from jobfakes.world.store import TRAFFIC_SCHEMA, Store
 
 _SCHEME = "jobfakes+sqlite"
 
@@ -26,7 +26,7 @@ class SharedCounts(Storage):
 
     def __init__(self, uri: str, wrap_exceptions: bool = False, **options: float | str | bool):
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
-        self._store = Store(uri.split("://", 1)[1])
+        self._store = Store(uri.split("://", 1)[1], TRAFFIC_SCHEMA)
         self._lock = threading.Lock()  # one statement at a time on this process's connection
 
     @property

@@ -1,22 +1,26 @@
 """The request journal: what each fake was asked and what it answered.
 
-One journal per world: in memory for an in-memory world (one process), and in the world's
-SQLite file when several workers share one, so that any worker lists every worker's requests
-in the order they were answered.
+One journal per world: in memory for an in-memory world (one process), and in the SQLite
+traffic file beside a file world (`store.traffic_path`) when several workers share one, so
+that any worker lists every worker's requests in the order they were answered (each worker
+writes its entries in batches, so a listing waits two batch periods, 20 ms, first).
 """
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections import deque
 from typing import Any
 
-from jobfakes.world.store import Store
+from jobfakes.world.store import TRAFFIC_SCHEMA, Store
 from jobfakes.world.times import iso_utc
 
 # (world time, method, path, query, status, fake)
 Entry = tuple[int, str, str, str, int, str | None]
 _TRIM_EVERY = 1000
+FLUSH_EVERY = 0.01  # seconds: how long a worker keeps its newest entries before writing them
 
 
 class Journal:
@@ -25,11 +29,11 @@ class Journal:
     def __init__(self, size: int = 10_000, path: str | None = None):
         self._size = size
         self._entries: deque[Entry] = deque(maxlen=size)
-        # A file world: a connection of the journal's own, so that an append never joins
-        # (or waits for) a world write that another thread of this process has open.
-        self._store = Store(path) if path and path != ":memory:" else None
+        self._store = Store(path, TRAFFIC_SCHEMA) if path else None
         self._lock = threading.Lock()
         self._appended = 0
+        self._pending: list[Entry] = []
+        self._flusher: tuple[int, threading.Thread] | None = None
 
     def record(
         self, time: int, method: str, path: str, query: str, status: int, fake: str | None
@@ -39,20 +43,45 @@ class Journal:
             if self._store is None:
                 self._entries.append(entry)
                 return
+            # A row per request would make every request wait for SQLite's write lock; the
+            # worker writes its entries in batches instead, at most FLUSH_EVERY later.
+            self._pending.append(entry)
+            if self._flusher is None or self._flusher[0] != os.getpid():  # new after a fork
+                thread = threading.Thread(target=self._flush_forever, daemon=True)
+                self._flusher = (os.getpid(), thread)
+                thread.start()
+
+    def _flush_forever(self) -> None:
+        while True:
+            time.sleep(FLUSH_EVERY)
+            self._flush()
+
+    def _flush(self) -> None:
+        assert self._store is not None
+        with self._lock:
+            batch, self._pending = self._pending, []
+            if not batch:
+                return
             conn = self._store.conn
-            conn.execute(
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany(
                 "INSERT INTO journal (time, method, path, query, status, fake)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                entry,
+                batch,
             )
-            self._appended += 1
-            if self._appended % _TRIM_EVERY == 0:
+            conn.execute("COMMIT")
+            self._appended += len(batch)
+            if self._appended >= _TRIM_EVERY:
+                self._appended = 0
                 conn.execute(
                     "DELETE FROM journal WHERE seq <= (SELECT max(seq) FROM journal) - ?",
                     (self._size,),
                 )
 
     def _all(self) -> list[Entry]:
+        if self._store is not None:  # every worker has written what it had by then
+            self._flush()
+            time.sleep(2 * FLUSH_EVERY)
         with self._lock:
             if self._store is None:
                 return list(self._entries)
@@ -81,4 +110,5 @@ class Journal:
             if self._store is None:
                 self._entries.clear()
             else:
+                self._pending = []
                 self._store.conn.execute("DELETE FROM journal")

@@ -71,9 +71,9 @@ class Limiter:
     """Counts hits per (name, key) in world-time windows. Thread-safe."""
 
     def __init__(self, storage_uri: str | None = None, shared_file: str | None = None):
-        """Counts in `storage_uri` (Redis), else in the world's SQLite file when several
-        processes share one (`shared_file`), else in this process's memory."""
-        shared = f"{_SHARED}://{shared_file}" if shared_file not in (None, ":memory:") else None
+        """Counts in `storage_uri` (Redis), else in the SQLite file that several processes of
+        one world share (`shared_file`), else in this process's memory."""
+        shared = f"{_SHARED}://{shared_file}" if shared_file else None
         self.uri = storage_uri or shared or "memory://"
         if not self.uri.startswith(("memory://", "redis://", "rediss://", "redis+", _SHARED)):
             raise ValueError(f"rate-limit storage: memory:// or a redis:// URL, not {self.uri!r}")

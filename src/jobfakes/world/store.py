@@ -23,17 +23,28 @@ CREATE TABLE IF NOT EXISTS pending (
     event_id TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (time, ord)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS revoked (fake TEXT NOT NULL, token TEXT NOT NULL,
     PRIMARY KEY (fake, token)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entries (ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (ns, key)) WITHOUT ROWID;
+"""
+# `entries`: settings that the control plane changes (keys, accounts), shared by every process
+# of a world. A world image replaces the database whole, so the schema is made again after.
+
+# The traffic of a world served by several processes: the request journal and rate-limit
+# counts. They change on every request, so they live in a file of their own beside the world's
+# (`traffic_path`): a commit to the world's file tells every worker to drop its caches.
+TRAFFIC_SCHEMA = """
 CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, time INTEGER NOT NULL,
     method TEXT NOT NULL, path TEXT NOT NULL, query TEXT NOT NULL, status INTEGER NOT NULL,
     fake TEXT);
 CREATE TABLE IF NOT EXISTS counts (key TEXT PRIMARY KEY, n INTEGER NOT NULL,
     expires REAL NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS entries (ns TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
-    PRIMARY KEY (ns, key)) WITHOUT ROWID;
 """
-# What every process serving one world shares besides the world itself: settings that the
-# control plane changes (keys, accounts) in `entries`, the request journal, rate-limit counts.
-# A world image replaces the database whole, so these are made again after loading one.
+
+
+def traffic_path(world_path: str) -> str | None:
+    """Where the journal and counts of a file world live; None for an in-memory world."""
+    return None if world_path == ":memory:" else f"{world_path}-traffic"
+
 
 _EVENT_INDEXES = (
     "CREATE UNIQUE INDEX IF NOT EXISTS events_by_id ON events (id)",
@@ -49,8 +60,9 @@ class Store:
     """One SQLite database. A file database is reopened after a fork, so that gunicorn workers
     share it; an in-memory one is inherited whole by its single worker."""
 
-    def __init__(self, path: str | None = None):
+    def __init__(self, path: str | None = None, schema: str = SCHEMA):
         self.path = path or ":memory:"
+        self.schema = schema
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
         self._opening = threading.Lock()
@@ -78,7 +90,7 @@ class Store:
         else:
             conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=OFF")
-        conn.executescript(SCHEMA)
+        conn.executescript(self.schema)
         return conn
 
     def data_version(self) -> tuple[int, int]:
@@ -275,13 +287,13 @@ class Store:
         if self.path == ":memory:":
             self.conn.deserialize(image)
             self.conn.execute("PRAGMA journal_mode=MEMORY")
-            self.conn.executescript(SCHEMA)
+            self.conn.executescript(self.schema)
             return
         source = sqlite3.connect(":memory:")
         source.deserialize(image)
         source.backup(self.conn)
         source.close()
-        self.conn.executescript(SCHEMA)
+        self.conn.executescript(self.schema)
 
     def snapshot(self) -> sqlite3.Connection:
         """A copy of the whole database in memory, to return to with `restore`."""
