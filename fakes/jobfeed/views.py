@@ -13,6 +13,7 @@ from jobfakes.fakes.jobfeed.params import ParamError
 from jobfakes import contracts
 from jobfakes.core.app import runtime
 from jobfakes.core.control import admin_error
+from jobfakes.core.guard import fingerprint
 
 _FORM = "application/x-www-form-urlencoded"
 _OPEN = frozenset({"jobfeed.openapi", "jobfeed.admin_jobs", "jobfeed.admin_accounts",
@@ -119,7 +120,7 @@ def blueprint() -> Blueprint:
     @bp.get("/__admin/jobfeed/accounts")
     def admin_accounts() -> Response:
         accounts = [
-            {"user": a.user, "password": a.password, "limits": a.limits_text}
+            {"user": a.user, "fingerprint": fingerprint(a.password), "limits": a.limits_text}
             for a in _backend().accounts.all()
         ]
         return Response(orjson.dumps(accounts), mimetype="application/json")
@@ -141,7 +142,11 @@ def blueprint() -> Blueprint:
             account = _backend().accounts.add(name, password, limits)
         except ValueError as error:
             return admin_error(f"limits: {error}")
-        body = {"user": account.user, "password": account.password, "limits": account.limits_text}
+        body = {
+            "user": account.user,
+            "fingerprint": fingerprint(account.password),
+            "limits": account.limits_text,
+        }
         return Response(orjson.dumps(body), status=201, mimetype="application/json")
 
     return bp

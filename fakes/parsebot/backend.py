@@ -13,6 +13,7 @@ import orjson
 from jobfakes.fakes.parsebot import facets, query, serialize
 from jobfakes.fakes.parsebot.params import SearchQuery
 
+from jobfakes.core.guard import fingerprint
 from jobfakes.core.ratelimit import Verdict, parse_rate
 from jobfakes.errors import ConfigError
 from jobfakes.world.model import Ad
@@ -147,7 +148,7 @@ class ParseBotBackend:
         assert tier is not None, f"no key {key!r}"
         now, limiter = self.world.now(), self.runtime.limiter
         return {
-            "key": key,
+            "fingerprint": fingerprint(key),
             "tier": tier.name,
             "per_minute": tier.per_minute,
             "credits": tier.credits,

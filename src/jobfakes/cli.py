@@ -99,6 +99,14 @@ def main() -> None:
 )  # fmt: skip
 @click.option("--jobfeed-limits", default=None, help="Jobfeed rate per account, or 'none'.")
 @click.option("--jobs", type=int, default=None, help="Jobs in the Dutch (Jobfeed) world [5000].")
+@click.option(
+    "--admin-token", default=None, envvar="JOBFAKES_ADMIN_TOKEN",
+    help="Bearer token the control plane requires (made for you off loopback).",
+)  # fmt: skip
+@click.option(
+    "--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+    help="A Host name the control plane accepts besides loopback (repeatable).",
+)  # fmt: skip
 def serve(
     fakes: tuple[str, ...],
     host: str,
@@ -118,6 +126,12 @@ def serve(
         folder = tempfile.mkdtemp(prefix="jobfakes-")
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
         db = os.path.join(folder, "world.sqlite")
+    from jobfakes.core.guard import is_loopback
+
+    if not is_loopback(host) and not settings.get("admin_token"):
+        import secrets as random_secrets  # a credential: not part of the deterministic world
+
+        settings["admin_token"] = random_secrets.token_urlsafe(24)
     config = _config(seed, ads, now, clock, db, fakes, secrets, **settings)
     from jobfakes.world.world import begin_world
 
@@ -132,6 +146,8 @@ def serve(
         state = runtime()
         base = f"http://{host}:{port}"
         click.echo(f"jobfakes serving {', '.join(s.name for s in state.specs)} at {base}")
+        if config.admin_token and not is_loopback(host):
+            click.echo(f"control plane admin token: {config.admin_token}")
         for spec in state.specs:
             if spec.auth:
                 token = spec.auth.mint(

@@ -170,7 +170,11 @@ def _handle(name: str, request: pytest.FixtureRequest, live: bool) -> FakeHandle
     else:
         base_url = f"http://{name}.inprocess"
         session.mount(base_url, WSGIAdapter(app))
-    admin = Admin(session, base_url)
+    admin_session = requests.Session()
+    admin_session.adapters = session.adapters
+    if config.admin_token:
+        admin_session.headers["Authorization"] = f"Bearer {config.admin_token}"
+    admin = Admin(admin_session, base_url)
     admin.reset()
     spec = registry.spec(name)
     token = admin.mint_token(name) if spec.auth else None

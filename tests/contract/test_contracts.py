@@ -42,7 +42,9 @@ def conformance_test(name: str) -> Any:
     checks = excluded_checks(name)  # x-jobfakes-excluded-checks, shared with the CLI
 
     @schema.parametrize()
-    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    )
     def test(case: Any) -> None:
         case.call_and_validate(headers=credentials(name), excluded_checks=checks)
 

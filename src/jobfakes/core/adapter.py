@@ -13,6 +13,7 @@ from urllib3 import HTTPResponse
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from jobfakes.core.fastpath import drain
+from jobfakes.core.guard import INPROCESS
 
 
 class WSGIAdapter(BaseAdapter):
@@ -43,6 +44,7 @@ class WSGIAdapter(BaseAdapter):
         )
         try:
             environ = builder.get_environ()
+            environ[INPROCESS] = True
         finally:
             builder.close()
         app_iter, status, headers = run_wsgi_app(self.app, environ)

@@ -10,7 +10,7 @@ import orjson
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from jobfakes.core import registry
+from jobfakes.core import guard, registry
 from jobfakes.core.config import Config
 from jobfakes.core.fastpath import FastPath
 from jobfakes.core.journal import Journal
@@ -86,9 +86,17 @@ def create_app(config: Config | None = None, world: World | None = None) -> Flas
     return app
 
 
-def _before() -> None:
+def _before() -> Response | None:
+    if request.path.startswith("/__admin"):
+        config = runtime().config
+        refused = guard.refusal(request.environ, config.admin_token, config.allow_hosts)
+        if refused is not None:
+            status, reason = refused
+            error = "Unauthorized" if status == 401 else "Forbidden"
+            return json_response({"error": error, "status": status, "message": reason}, status)
     if not request.environ.get("jobfakes.synced"):  # the fast path has synced GETs already
         runtime().world.sync()
+    return None
 
 
 def _after(response: Response) -> Response:

@@ -29,6 +29,8 @@ class Config:
     jobfeed_accounts: tuple[str, ...] = ()  # "USER:PASSWORD"; empty = one account
     jobfeed_limits: str | None = None  # e.g. "100/second"; "none" = unlimited
     jobs: int = 5000  # jobs in the Dutch (Jobfeed) world
+    admin_token: str | None = None  # bearer token the control plane then requires
+    allow_hosts: tuple[str, ...] = ()  # Host names the control plane accepts besides loopback
 
     def __post_init__(self) -> None:
         if isinstance(self.secrets, Mapping):

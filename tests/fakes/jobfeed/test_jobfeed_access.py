@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jobfakes.core.config import Config
+from jobfakes.core.guard import fingerprint
 
 
 def _get(jf, auth, path="/api/v3/count", **params):
@@ -29,7 +30,9 @@ def test_default_account_is_listed_and_works(jf):
     accounts = jf.session.get(jf.url("/__admin/jobfeed/accounts")).json()
     default = next(a for a in accounts if a["user"] == "jobfeed")
     assert default["limits"] == "4/second;30/minute"
-    assert _get(jf, ("jobfeed", default["password"])).status_code == 200
+    assert default["fingerprint"] == fingerprint("jobfeed")
+    assert "password" not in default  # listings never show a secret
+    assert _get(jf, ("jobfeed", "jobfeed")).status_code == 200
 
 
 def test_four_a_second_then_429_with_retry_after(jf):

@@ -7,6 +7,7 @@ from jobfakes.fakes.parsebot import SPEC
 
 from jobfakes.core.app import create_app
 from jobfakes.core.config import Config
+from jobfakes.core.guard import fingerprint
 from jobfakes.errors import ConfigError
 from tests.fakes.parsebot.parsebot_helpers import PATH, call, new_key
 
@@ -71,8 +72,10 @@ def test_out_of_credits_is_a_402_envelope_until_the_next_month(parsebot_inproces
     assert body["error"]["status"] == "insufficient_credits"
     assert (body["error"]["credits_limit"], body["error"]["credits_used"]) == (100, 100)
     assert body["error"]["retry_after"] == 2 * 3600 - 20 * 60  # to 2026-01-01T00:00Z
-    listed = {k["key"]: k for k in fake.session.get(fake.url("/__admin/parsebot/keys")).json()}
-    assert listed[key]["credits_used"] == 100
+    listed = {
+        k["fingerprint"]: k for k in fake.session.get(fake.url("/__admin/parsebot/keys")).json()
+    }
+    assert listed[fingerprint(key)]["credits_used"] == 100
     fake.admin.set_clock("2026-01-01T00:00:00Z")
     assert call(fake, "search_jobs", key=key).status_code == 200
 
@@ -83,9 +86,11 @@ def test_refused_calls_cost_no_credit(parsebot_inprocess):
     assert call(fake, "get_job_detail", key=key, uuid="not-a-uuid").status_code == 422
     assert call(fake, "search_jobs", key=key, size=0).status_code == 422
     assert call(fake, "search_jobs", key=key, size=1).status_code == 200
-    listed = {k["key"]: k for k in fake.session.get(fake.url("/__admin/parsebot/keys")).json()}
-    assert listed[key]["credits_used"] == 1
-    assert listed[key]["minute_used"] == 3  # the minute window counts every call
+    listed = {
+        k["fingerprint"]: k for k in fake.session.get(fake.url("/__admin/parsebot/keys")).json()
+    }
+    assert listed[fingerprint(key)]["credits_used"] == 1
+    assert listed[fingerprint(key)]["minute_used"] == 3  # the minute window counts every call
 
 
 @pytest.mark.parametrize(
