@@ -177,3 +177,18 @@ def test_serve_publicfeed_alone_with_a_cap():
             timeout=10,
         ).json()
         assert (body["totalElements"], body["totalPages"]) == (50, 3)
+
+
+def test_serve_takes_8k_lines_and_answers_longer_ones_in_the_fakes_shape():
+    """gunicorn passes what it would refuse with its own HTML 414 (over 4094 bytes) to the app,
+    which accepts the real servers' 8 KiB and answers past it as the owning fake does."""
+    with _serve("navfeed", "--ads", "100") as (base, _, token):
+        headers = {"Authorization": f"Bearer {token}"}
+        ok = requests.get(f"{base}/api/v1/feed", params={"x": "a" * 7000}, headers=headers)
+        assert ok.status_code == 200
+        long = requests.get(f"{base}/api/v1/feed", params={"x": "a" * 9000}, headers=headers)
+        assert long.status_code == 414
+        assert long.json()["title"] == "Request URI Too Long"
+        big = requests.get(f"{base}/api/v1/feed", headers={**headers, "X-Big": "a" * 9000})
+        assert big.status_code == 431
+        assert big.json()["status"] == 431

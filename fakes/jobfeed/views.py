@@ -12,7 +12,7 @@ from jobfakes.fakes.jobfeed.params import ParamError
 
 from jobfakes import contracts
 from jobfakes.core.app import runtime
-from jobfakes.core.control import admin_error
+from jobfakes.core.control import BadRequest, admin_error, json_body
 from jobfakes.core.guard import fingerprint
 
 _FORM = "application/x-www-form-urlencoded"
@@ -127,7 +127,10 @@ def blueprint() -> Blueprint:
 
     @bp.post("/__admin/jobfeed/accounts")
     def admin_add_account() -> Response:
-        body = request.get_json(silent=True, force=True)
+        try:
+            body = json_body()
+        except BadRequest as error:
+            return admin_error(str(error))
         if not isinstance(body, dict):
             return admin_error("the body must be a JSON object with user and password")
         name, password = body.get("user"), body.get("password")

@@ -11,7 +11,7 @@ from jobfakes.fakes.parsebot.backend import ENDPOINTS, SCRAPER_ID, TIERS, ParseB
 
 from jobfakes import contracts
 from jobfakes.core.app import json_response, runtime
-from jobfakes.core.control import admin_error
+from jobfakes.core.control import BadRequest, admin_error, json_body, parse_json
 
 _KEY = "jobfakes.parsebot_key"
 
@@ -26,9 +26,9 @@ def _inputs() -> params.Raw:
     raw: dict[str, list[Any]] = {k: request.args.getlist(k) for k in request.args}
     if request.method == "POST" and request.get_data():
         try:
-            body = orjson.loads(request.get_data())
-        except orjson.JSONDecodeError:
-            raise _BadBody("the request body is not valid JSON") from None
+            body = parse_json(request.get_data())
+        except BadRequest as error:
+            raise _BadBody(str(error)) from None
         if not isinstance(body, dict):
             raise _BadBody("the request body must be a JSON object of the endpoint's inputs")
         for key, value in body.items():
@@ -97,12 +97,15 @@ def blueprint() -> Blueprint:
 
     @bp.post("/__admin/parsebot/keys")
     def add_key() -> Response:
-        body = request.get_json(silent=True, force=True)
+        try:
+            body = json_body()
+        except BadRequest as error:
+            return admin_error(str(error))
         key = body.get("key") if isinstance(body, dict) else None
         tier = body.get("tier") if isinstance(body, dict) else None
         if not isinstance(key, str) or not key.strip() or len(key) > 200:
             return admin_error("key must be a non-empty string")
-        if tier not in TIERS:
+        if not isinstance(tier, str) or tier not in TIERS:
             return admin_error(f"tier must be one of {', '.join(TIERS)}")
         backend().add_key(key.strip(), tier)
         return json_response(backend().usage(key.strip()), 201)

@@ -10,7 +10,7 @@ from jobfakes.fakes.publicfeed.backend import PublicFeedBackend
 from jobfakes import contracts
 from jobfakes.core.app import json_response, runtime
 from jobfakes.core.auth import AuthError, bearer_token
-from jobfakes.core.control import admin_error
+from jobfakes.core.control import BadRequest, admin_error, json_body
 from jobfakes.core.fastpath import NEVER, cacheable
 from jobfakes.world.times import US
 
@@ -77,12 +77,15 @@ def blueprint() -> Blueprint:
     @bp.post("/__admin/publicfeed/denylist")
     def deny() -> Response:
         """Deny-list `{"subject": ..., "issuedAt": 0 | iat in milliseconds}`."""
-        body = request.get_json(silent=True, force=True)
+        try:
+            body = json_body()
+        except BadRequest as error:
+            return admin_error(str(error))
         subject = body.get("subject") if isinstance(body, dict) else None
         issued = body.get("issuedAt", 0) if isinstance(body, dict) else None
         if not isinstance(subject, str) or not subject:
             return admin_error("subject must be a non-empty string")
-        if not isinstance(issued, int) or isinstance(issued, bool) or issued < 0:
+        if not isinstance(issued, int) or isinstance(issued, bool) or not 0 <= issued < 2**63:
             return admin_error("issuedAt must be 0 (every token) or a token's iat in ms")
         backend().deny(subject, issued)
         return json_response({"subject": subject, "issuedAt": issued}, 201)

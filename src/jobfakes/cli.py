@@ -175,6 +175,11 @@ def _run_gunicorn(app: Any, bind: str, workers: int, threads: int) -> None:
                 "threads": threads,
                 "worker_class": "gthread",
                 "timeout": 600,
+                # past the real servers' limits, so the app answers those in its own shape
+                # (core/headersize.py); gunicorn's own page only past 1 MiB or 64 KiB a field
+                "limit_request_line": 0,
+                "limit_request_field_size": 65_536,
+                "limit_request_fields": 1000,
                 "keepalive": 5,
                 "accesslog": None,
                 "loglevel": "warning",

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from jobfakes.core import guard, registry
 from jobfakes.core.config import Config
 from jobfakes.core.fastpath import FastPath
+from jobfakes.core.headersize import HeaderSize
 from jobfakes.core.journal import Journal
 from jobfakes.core.ratelimit import Limiter
 from jobfakes.core.registry import FakeSpec
@@ -83,6 +84,7 @@ def create_app(config: Config | None = None, world: World | None = None) -> Flas
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _crash)
     app.wsgi_app = FastPath(app.wsgi_app, state)  # type: ignore[method-assign]
+    app.wsgi_app = HeaderSize(app.wsgi_app, app)  # type: ignore[method-assign]
     return app
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -42,7 +43,10 @@ class JwtScheme:
     def verify(
         self, secret: str, token: str, now: int, revoked: Callable[[str], bool]
     ) -> dict[str, Any]:
-        """The claims of a valid token; raises AuthError. Expiry is checked on world time."""
+        """The claims of a valid token; raises AuthError. Dates are checked as java-jwt (the
+        real services' library) checks them, on world time in whole seconds: `exp` must be
+        after now, `iat` and `nbf` not after it; a date that is not a number a Java long holds
+        (NaN, Infinity, 1e308, a string) makes the token undecodable."""
         try:
             claims: dict[str, Any] = jwt.decode(
                 token,
@@ -54,12 +58,30 @@ class JwtScheme:
             )
         except jwt.PyJWTError as error:
             raise AuthError(str(error)) from error
-        exp = claims.get("exp")
-        if exp is not None and (not isinstance(exp, int | float) or exp * US <= now):
+        seconds = now // US
+        for name in ("exp", "iat", "nbf"):
+            if claims.get(name) is not None:
+                claims[name] = _seconds(claims[name], name)
+        if claims.get("exp") is not None and claims["exp"] <= seconds:
             raise AuthError("token expired")
+        for name in ("iat", "nbf"):
+            if claims.get(name) is not None and claims[name] > seconds:
+                raise AuthError(f"the token can't be used before its {name}")
         if revoked(token):
             raise AuthError("token revoked")
         return claims
+
+
+def _seconds(value: Any, name: str) -> int:
+    """A NumericDate as java-jwt reads it: a JSON number that converts to a long."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not -(2**63) <= value < 2**63
+    ):
+        raise AuthError(f"The claim '{name}' contained a non-numeric date value.")
+    return int(value)
 
 
 def bearer_token(header: str | None) -> str | None:

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from flask import Blueprint, Response, request
 
 from jobfakes.core import registry
 from jobfakes.core.app import json_response, runtime
 from jobfakes.world.model import Ad
-from jobfakes.world.times import iso_java, iso_utc, parse_duration, parse_instant
+from jobfakes.world.times import DAY, iso_java, iso_utc, parse_duration, parse_instant
 from jobfakes.world.world import WorldError
 
+MAX_JSON_DEPTH = 32  # arrays and objects in a control-plane body (none of ours nests past 3)
+MAX_MOVE = 100 * DAY  # world time one clock move may cover: its cost grows with each day
+MAX_MOVE_TEXT = "P100D"
+MAX_INSTANT = 221_845_392_000 * 1_000_000  # 9000-01-01Z: leaves room for dates after it
 
-class BadRequest(Exception):
+
+class BadRequest(ValueError):
     """Rendered as a JSON 400 naming what was wrong."""
 
 
@@ -51,15 +57,18 @@ def control_blueprint() -> Blueprint:
         if "now" in body and "advance" in body:
             raise BadRequest("give either 'now' or 'advance', not both")
         if "now" in body:
-            world.set_clock(_instant(body["now"], "now"))
+            world.set_clock(_bounded_move(world.now(), _instant(body["now"], "now"), "now"))
         elif "advance" in body:
             try:
                 step = parse_duration(str(body["advance"]))
             except ValueError as error:
                 raise BadRequest(f"advance: {error}") from None
+            except ArithmeticError:  # OverflowError: beyond what a timedelta holds
+                raise BadRequest(f"advance: longer than one move ({MAX_MOVE_TEXT})") from None
             if step < 0:
                 raise BadRequest("advance: the clock cannot move backwards")
-            world.set_clock(advance=step)
+            _bounded_move(world.now(), world.now() + step, "advance")
+            world.set_clock(advance=step)  # from the shared clock, read inside the write
         else:
             raise BadRequest("expected {'now': ISO instant} or {'advance': ISO duration}")
         return _clock()
@@ -164,19 +173,54 @@ def _clock() -> Response:
     return json_response({"now": iso_utc(world.now()), "mode": world.clock.mode})
 
 
+def parse_json(data: bytes) -> Any:
+    """Strict JSON (no NaN or Infinity) nested at most MAX_JSON_DEPTH deep; else BadRequest."""
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise BadRequest(f"the request body is not valid JSON: {error}") from None
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:  # iterative: a deep body must not exhaust the interpreter's stack
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                raise BadRequest(f"the request body nests deeper than {MAX_JSON_DEPTH} levels")
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return value
+
+
+def json_body() -> Any:
+    """The request's JSON body, None when it is empty; BadRequest when it is not JSON."""
+    data = request.get_data()
+    return parse_json(data) if data.strip() else None
+
+
 def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True, force=True)
-    if body is None and not request.get_data():
+    body = json_body()
+    if body is None:
         return {}
     if not isinstance(body, dict):
         raise BadRequest("the request body must be a JSON object")
     return body
 
 
+def _bounded_move(now: int, target: int, name: str) -> int:
+    """A clock target within one move's reach and the calendar's; BadRequest naming `name`."""
+    if target > MAX_INSTANT:
+        raise BadRequest(f"{name}: the clock stops at {iso_utc(MAX_INSTANT)}")
+    if target - now > MAX_MOVE:
+        raise BadRequest(
+            f"{name}: one move covers at most {MAX_MOVE_TEXT} of world time (the world generates"
+            f" every day it passes); move from {iso_utc(now)} in steps"
+        )
+    return target
+
+
 def _instant(value: Any, name: str) -> int:
     try:
         return parse_instant(str(value))
-    except (ValueError, OverflowError):
+    except (ValueError, OverflowError, ArithmeticError):
         raise BadRequest(f"{name}: not an ISO 8601 instant: {value!r}") from None
 
 
