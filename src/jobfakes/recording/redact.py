@@ -198,8 +198,8 @@ class Redactor:
         if text is None:
             return
         data = _json(text)
-        if data is not None:
-            yield from _leaves_under(data, self.secret_key, False)
+        if data is not None:  # contacts' data too: an echo elsewhere gives it away otherwise
+            yield from self._json_values(data)
         elif FORM.fullmatch(text.strip()) or "form-urlencoded" in content_type:
             yield from self._named_values(text.strip())
         else:
