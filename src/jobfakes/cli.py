@@ -283,7 +283,11 @@ def record(
     drop_header: tuple[str, ...],
 ) -> None:
     """A recording proxy: point a client at it; every exchange with UPSTREAM goes to --out."""
-    from jobfakes.recording.server import CassetteWriter, RecordingProxy
+    from jobfakes.recording.server import (
+        CassetteWriter,
+        RecordingProxy,
+        redacting_request_handler,
+    )
 
     if not upstream.startswith(("http://", "https://")):
         raise click.BadParameter(
@@ -297,7 +301,12 @@ def record(
         click.echo(f"jobfakes record: {len(writer.interactions)} interactions written to {out}")
 
     _serve_wsgi(
-        proxy, host, port, lambda url: f"jobfakes recording {upstream} at {url} into {out}", stopped
+        proxy,
+        host,
+        port,
+        lambda url: f"jobfakes recording {proxy.shown} at {url} into {out}",
+        stopped,
+        handler=redacting_request_handler(writer.redactor),
     )
 
 

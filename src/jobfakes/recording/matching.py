@@ -135,12 +135,8 @@ class Player:
         self, method: str, uri: str, headers: dict[str, list[str]], body: bytes | None
     ) -> Request:
         """The live request with the cassette's redaction applied, ready to compare."""
-        return Request(
-            method.upper(),
-            self.redactor.uri(uri),
-            self.redactor.header_values(headers),
-            self.redactor.body(body) if body else body,
-        )
+        uri, headers, body = self.redactor.request(uri, headers, body)
+        return Request(method.upper(), uri, headers, body)
 
     def find(self, request: Request) -> Interaction | None:
         """The next recorded answer for a request, or None."""

@@ -1,73 +1,47 @@
 """Redaction on the way to disk: secrets and personal data never reach a cassette file.
 
-Rules, all configurable through `Redactor`'s fields:
-- headers whose values are secrets (Authorization, X-API-Key, cookies ...): value replaced;
-- query parameters that carry tokens or keys: value replaced;
-- credentials in a URL (`https://user:password@host`): replaced;
-- in bodies: the values of personal fields (contact name, e-mail, phone), anything that looks
-  like an e-mail address, a phone number or a JWT, and every secret value learned from the
-  headers and query above (an API that echoes a token in a body gives it away otherwise).
-Bodies are edited in place as text, so everything that is not redacted stays byte for byte.
+One `Redactor` holds every rule; `use_cassette`, the fixtures, the recording proxy and replay
+matching all use it. What it does to an interaction (`redact`):
+- bodies are decoded first (Content-Encoding gzip, deflate, br; see `decoding`) and stored
+  decoded, with Content-Encoding dropped and Content-Length fitted;
+- headers whose names look like credentials (`patterns.is_secret_name`: Authorization,
+  X-Access-Token, Ocp-Apim-Subscription-Key, Set-Cookie ...) are masked (Authorization keeps its
+  scheme); URLs in Location, Link and Content-Location are scrubbed as URIs; every other value
+  is scrubbed as text;
+- the URI: credentials in the netloc, values of secret-named query parameters, and e-mails,
+  phones and JWTs in any query value or in the path;
+- bodies: JSON values under secret-named keys and contacts' personal fields, form fields of
+  secret names, `name=value` pairs of secret names in text, e-mails, phones and JWTs anywhere;
+- every secret value learned anywhere (`learned`) is scrubbed from everything.
+Edits are textual and whole-value: what is not redacted stays byte for byte.
 """
 
 from __future__ import annotations
 
 import base64
 import contextlib
-import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, quote_plus, unquote, unquote_plus, urlsplit, urlunsplit
 
 import orjson
 
-from jobfakes.recording.cassette import Interaction
+from jobfakes.recording import decoding
+from jobfakes.recording import patterns as rules
+from jobfakes.recording.cassette import Headers, Interaction, first
+from jobfakes.recording.patterns import MASK
 
-MASK = "REDACTED"
-
-SECRET_HEADERS = (
-    "authorization",
-    "proxy-authorization",
-    "x-api-key",
-    "api-key",
-    "x-auth-token",
-    "cookie",
-    "set-cookie",
-)
-SECRET_PARAMS = (
-    "token",
-    "access_token",
-    "id_token",
-    "refresh_token",
-    "api_key",
-    "apikey",
-    "key",
-    "secret",
-    "client_secret",
-    "password",
-    "passwd",
-    "signature",
-    "sig",
-    "auth",
-)
+SECRET_PARAMS = ("key", "code")  # `?key=` API keys, OAuth's `?code=`; not JSON keys
+SECRET_HEADERS = ("authorization", "proxy-authorization", "x-api-key", "api-key", "cookie")
 # Keys of personal data in JSON bodies (NAV ads: contactList/contacts entries).
 PERSONAL_FIELDS = ("name", "email", "phone", "mobile", "telephone")
 PERSONAL_PARENTS = ("contactlist", "contacts", "contact", "contactpersons", "contact_persons")
-
-EMAIL = r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
-# Phone numbers that cannot be anything else: international (+47 ..., 0047 ...) or Norwegian
-# groups of two (12 34 56 78). Plain digit runs are left alone (ids, dates, org numbers); the
-# personal fields above catch those in contact data.
-PHONE = (
-    r"(?<![\w.:+-])"
-    r"(?:(?:\+|00)\d{2,3} ?(?:\d{2} ?\d{2} ?\d{2} ?\d{2}|\d{3} ?\d{2} ?\d{3})"
-    r"|\d{2} \d{2} \d{2} \d{2}|\d{3} \d{2} \d{3})"
-    r"(?![\w.:-])"
-)
-JWT = r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*"
+URL_HEADERS = ("location", "content-location", "link", "refresh")
+QUERY_PAIR = re.compile(r"(?<=[?&;])([\w.%\[\]-]+)=([^&#\"'\s<>;]*)")
+FORM = re.compile(r"[^=&\s]+=[^&\s]*(?:&[^=&\s]+=[^&\s]*)*")
 
 
 @dataclass(frozen=True)
@@ -75,73 +49,163 @@ class Redactor:
     """What to redact; `Redactor()` is the default set, `Redactor(enabled=False)` keeps all."""
 
     enabled: bool = True
-    headers: tuple[str, ...] = SECRET_HEADERS
-    params: tuple[str, ...] = SECRET_PARAMS
+    headers: tuple[str, ...] = SECRET_HEADERS  # exact names, besides `names`
+    params: tuple[str, ...] = SECRET_PARAMS  # exact query/form names, besides `names`
+    names: tuple[str, ...] = rules.SECRET_NAMES  # patterns of secret names
     personal_fields: tuple[str, ...] = PERSONAL_FIELDS
     personal_parents: tuple[str, ...] = PERSONAL_PARENTS
-    patterns: tuple[str, ...] = (EMAIL, PHONE, JWT)
+    patterns: tuple[str, ...] = rules.TEXT_PATTERNS
     secrets: tuple[str, ...] = ()  # literal values to scrub everywhere
     drop_headers: tuple[str, ...] = ()  # response headers to leave out (e.g. Date)
     mask: str = MASK
+    min_secret: int = 6  # shorter learned values would hit ordinary text
 
     def with_rules(self, **changes: Any) -> Redactor:
         return replace(self, **changes)
 
+    # --- names and text ----------------------------------------------------------------------
+
+    def secret_header(self, name: str) -> bool:
+        lowered = name.lower()
+        return lowered in {h.lower() for h in self.headers} or rules.is_secret_name(
+            name, self.names
+        )
+
+    def secret_param(self, name: str) -> bool:
+        lowered = name.lower()
+        return lowered in {p.lower() for p in self.params} or rules.is_secret_name(name, self.names)
+
+    def secret_key(self, name: str) -> bool:
+        """A JSON key (or a `name: value` in text) of a secret: by the name patterns only."""
+        return rules.is_secret_name(name, self.names)
+
+    def text(self, text: str, secrets: Iterable[str] = ()) -> str:
+        """Text with known secrets, query pairs of secret names, e-mails, phones, JWTs masked."""
+        text = rules.scrub_values(text, _forms(secrets), self.mask)
+        if "=" in text:
+            text = QUERY_PAIR.sub(lambda m: self._pair(m.group(1), m.group(2), ()), text)
+        return rules.scrub_patterns(text, self.patterns, self.mask)
+
+    def _pair(self, name: str, value: str, secrets: Iterable[str]) -> str:
+        if self.secret_param(unquote_plus(name)):
+            return f"{name}={self.mask}" if value else f"{name}="
+        plain = unquote_plus(value)
+        clean = self.text(plain, secrets)
+        return f"{name}={value if clean == plain else quote(clean, safe='')}"
+
+    def query(self, query: str, secrets: Iterable[str] = ()) -> str:
+        """A query string (or form body) with its pairs scrubbed, other bytes unchanged."""
+        secrets = list(secrets)
+        pairs = []
+        for part in query.split("&"):
+            name, equals, value = part.partition("=")
+            pairs.append(self._pair(name, value, secrets) if equals else self.text(part, secrets))
+        return "&".join(pairs)
+
     # --- requests (also used to normalise a live request before matching) -------------------
 
-    def uri(self, uri: str) -> str:
-        """The URI with credentials and secret query values masked (other bytes unchanged)."""
+    def uri(self, uri: str, secrets: Iterable[str] = ()) -> str:
+        """The URI with credentials, secret query values and personal data masked."""
         if not self.enabled:
             return uri
+        secrets = list(secrets)
         parts = urlsplit(uri)
         netloc = parts.netloc
         if "@" in netloc:
             netloc = f"{self.mask}@{netloc.rsplit('@', 1)[1]}"
-        query = parts.query
-        if query and any(self._secret_param(k) for k, _ in parse_qsl(query, True)):
-            pairs = [
-                (k, self.mask if self._secret_param(k) else v) for k, v in parse_qsl(query, True)
-            ]
-            query = urlencode(pairs, quote_via=quote, safe="*,[]():")
-        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+        plain = unquote(parts.path)
+        path = self.text(plain, secrets)
+        if path != plain and plain != parts.path:  # it was percent-encoded: encode it again
+            path = quote(path, safe="/:@!$&'()*+,;=~")
+        elif path == plain:
+            path = parts.path
+        query = self.query(parts.query, secrets) if parts.query else ""
+        fragment = self.text(parts.fragment, secrets)
+        return urlunsplit((parts.scheme, netloc, path, query, fragment))
 
-    def _secret_param(self, name: str) -> bool:
-        return name.lower() in {p.lower() for p in self.params}
-
-    def header_values(self, headers: dict[str, list[str]]) -> dict[str, list[str]]:
+    def header_values(self, headers: Headers, secrets: Iterable[str] = ()) -> Headers:
+        """Headers with secret-named ones masked, URLs and other values scrubbed."""
         if not self.enabled:
             return headers
-        secret = {h.lower() for h in self.headers}
-        return {
-            k: [self._mask_header(k, v) for v in vs] if k.lower() in secret else vs
-            for k, vs in headers.items()
-        }
+        secrets = list(secrets)
+        return {k: [self._header(k, v, secrets) for v in vs] for k, vs in headers.items()}
 
-    def _mask_header(self, name: str, value: str) -> str:
-        scheme, _, credentials = value.partition(" ")
-        if name.lower() in ("authorization", "proxy-authorization") and credentials:
-            return f"{scheme} {self.mask}"  # keeps the scheme (Bearer, Basic) for readers
-        return self.mask
+    def _header(self, name: str, value: str, secrets: list[str]) -> str:
+        lowered = name.lower()
+        if self.secret_header(name):
+            scheme, _, credentials = value.partition(" ")
+            if lowered in ("authorization", "proxy-authorization") and credentials:
+                return f"{scheme} {self.mask}"  # keeps the scheme (Bearer, Basic) for readers
+            return self.mask
+        if lowered in URL_HEADERS:
+            return re.sub(r"[^\s<>,;\"]+", lambda m: self.uri(m.group(), secrets), value)
+        return self.text(value, secrets)
+
+    def request(
+        self, uri: str, headers: Headers, body: bytes | None, secrets: Iterable[str] = ()
+    ) -> tuple[str, Headers, bytes | None]:
+        """A request's URI, headers and body as the cassette keeps them."""
+        if not self.enabled:
+            return uri, headers, body
+        secrets = list(secrets)
+        headers, body = decoding.decode(headers, body)
+        if body:
+            clean = self.body(body, secrets, first(headers, "content-type") or "")
+            if clean != body:
+                headers, body = decoding.with_length(headers, clean), clean
+        return self.uri(uri, secrets), self.header_values(headers, secrets), body
 
     # --- whole interactions ------------------------------------------------------------------
 
+    def decoded(self, item: Interaction) -> Interaction:
+        """The interaction with both bodies decoded (see `decoding`); idempotent."""
+        request_headers, request_body = decoding.decode(item.request_headers, item.request_body)
+        headers, body = decoding.decode(item.headers, item.body)
+        return replace(
+            item,
+            request_headers=request_headers,
+            request_body=request_body,
+            headers=headers,
+            body=body or b"",
+        )
+
     def learned(self, item: Interaction) -> set[str]:
-        """Secret values this interaction carries in its headers, query and URL."""
+        """Secret values this interaction carries anywhere (headers, URL, query, bodies)."""
+        item = self.decoded(item)
         found: set[str] = set(self.secrets)
-        secret = {h.lower() for h in self.headers}
-        for name, values in item.request_headers.items():
-            if name.lower() in secret:
-                for value in values:
-                    found.update(_secret_parts(value))
-        for name, value in parse_qsl(urlsplit(item.uri).query, True):
-            if self._secret_param(name) and value:
-                found.add(value)
-        parts = urlsplit(item.uri)
-        if parts.username:
-            found.add(parts.username)
-        if parts.password:
-            found.add(parts.password)
-        return {value for value in found if len(value) >= 4}
+        for headers in (item.request_headers, item.headers):
+            for name, values in headers.items():
+                if self.secret_header(name):
+                    for value in values:
+                        found |= _secret_parts(value)
+        urls = [v for k, vs in item.headers.items() if k.lower() in URL_HEADERS for v in vs]
+        for uri in [item.uri, *(u for v in urls for u in re.findall(r"[^\s<>,;\"]+", v))]:
+            parts = urlsplit(uri)
+            found |= {unquote_plus(p) for p in (parts.username, parts.password) if p}
+            found |= set(self._named_values(parts.query))
+        for headers, body in ((item.request_headers, item.request_body), (item.headers, item.body)):
+            if body:
+                found |= set(self._body_secrets(body, first(headers, "content-type") or ""))
+        return {value for value in found if len(value) >= self.min_secret}
+
+    def _named_values(self, text: str) -> Iterator[str]:
+        for match in QUERY_PAIR.finditer("&" + text):
+            if self.secret_param(unquote_plus(match.group(1))) and match.group(2):
+                yield unquote_plus(match.group(2))
+
+    def _body_secrets(self, body: bytes, content_type: str) -> Iterator[str]:
+        text = _utf8(body)
+        if text is None:
+            return
+        data = _json(text)
+        if data is not None:  # contacts' data too: an echo elsewhere gives it away otherwise
+            yield from self._json_values(data)
+        elif FORM.fullmatch(text.strip()) or "form-urlencoded" in content_type:
+            yield from self._named_values(text.strip())
+        else:
+            for match in rules.NAMED_VALUE.finditer(text):
+                if self.secret_key(match.group(1)):
+                    yield match.group(3)
 
     def apply(self, items: Iterable[Interaction]) -> list[Interaction]:
         """Redacted copies of the interactions (secrets learned from any apply to all)."""
@@ -154,25 +218,22 @@ class Redactor:
         return [self.redact(item, secrets) for item in items]
 
     def redact(self, item: Interaction, secrets: Iterable[str] = ()) -> Interaction:
-        """One redacted copy."""
+        """One redacted copy (decoded, then scrubbed with its own and the given secrets)."""
         if not self.enabled:
             return item
-        secrets = sorted(set(secrets) | self.learned(item), key=len, reverse=True)
-        body = self.body(item.body, secrets)
-        headers = {k: vs for k, vs in item.headers.items() if k.lower() not in self._dropped()}
-        headers = self.header_values(headers)
-        if body != item.body:
-            headers = {
-                k: [str(len(body))] if k.lower() == "content-length" else vs
-                for k, vs in headers.items()
-            }
-        request_body = item.request_body
-        if request_body is not None:
-            request_body = self.body(request_body, secrets)
+        item = self.decoded(item)
+        known = sorted(set(secrets) | self.learned(item), key=len, reverse=True)
+        uri, request_headers, request_body = self.request(
+            item.uri, item.request_headers, item.request_body, known
+        )
+        dropped = {h.lower() for h in self.drop_headers}
+        headers = {k: vs for k, vs in item.headers.items() if k.lower() not in dropped}
+        body = self.body(item.body, known, first(headers, "content-type") or "")
+        headers = self.header_values(decoding.with_length(headers, body), known)
         return replace(
             item,
-            uri=self.uri(item.uri),
-            request_headers=self.header_values(item.request_headers),
+            uri=uri,
+            request_headers=request_headers,
             request_body=request_body,
             headers=headers,
             body=body,
@@ -180,62 +241,95 @@ class Redactor:
 
     def request_side(self, item: Interaction) -> Interaction:
         """Only the request redacted (what matching compares); the response is left alone."""
-        if not self.enabled:
-            return item
-        body = item.request_body
-        return replace(
-            item,
-            uri=self.uri(item.uri),
-            request_headers=self.header_values(item.request_headers),
-            request_body=self.body(body) if body else body,
-        )
+        uri, headers, body = self.request(item.uri, item.request_headers, item.request_body)
+        return replace(item, uri=uri, request_headers=headers, request_body=body)
 
-    def _dropped(self) -> set[str]:
-        return {h.lower() for h in self.drop_headers}
-
-    def body(self, body: bytes, secrets: Iterable[str] = ()) -> bytes:
-        """A body with personal values, pattern matches and known secrets masked."""
+    def body(self, body: bytes, secrets: Iterable[str] = (), content_type: str = "") -> bytes:
+        """A decoded body with secrets, personal values and pattern matches masked."""
         if not self.enabled or not body:
             return body
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            return body  # binary (or compressed): no text to search
         values = set(secrets)
-        lowered = text.lower()
+        text = _utf8(body)
+        if text is None:  # binary: known secrets only, as bytes
+            for value in sorted(values, key=len, reverse=True):
+                body = body.replace(value.encode(), self.mask.encode())
+            return body
+        data = _json(text)
+        if data is not None:
+            values |= set(self._json_values(data))
+            text = self._json_numbers(text, data)
+        elif FORM.fullmatch(text.strip()) or "form-urlencoded" in content_type:
+            return self.query(text, values).encode("utf-8")
+        else:
+            values |= {m.group(3) for m in rules.NAMED_VALUE.finditer(text) if self._named(m)}
+        return self.text(text, values).encode("utf-8")
+
+    def _named(self, match: re.Match[str]) -> bool:
+        return self.secret_key(match.group(1))
+
+    def _json_values(self, data: Any) -> Iterator[str]:
+        yield from _leaves_under(data, self.secret_key, False)
         parents = {p.lower() for p in self.personal_parents}
-        if text[:1] in "[{" and any(f'"{p}"' in lowered for p in parents):
-            fields = {f.lower() for f in self.personal_fields}
-            with contextlib.suppress(orjson.JSONDecodeError):
-                values |= set(_personal(orjson.loads(body), "", fields, parents))
-        forms: set[str] = set()
-        for value in values:
-            if value:
-                # as it appears inside a JSON string, with and without \u escapes
-                forms |= {value, orjson.dumps(value).decode()[1:-1], json.dumps(value)[1:-1]}
-        present = sorted((f for f in forms if f in text), key=len, reverse=True)
-        if present:
-            # whole values only: a phone number inside an org number stays
-            alternatives = "|".join(re.escape(form) for form in present)
-            text = re.sub(rf"(?<![0-9A-Za-z])(?:{alternatives})(?![0-9A-Za-z])", self.mask, text)
-        for pattern in _compiled(self.patterns):
-            maybe = _PREFILTERS.get(pattern.pattern)
-            if maybe is None or maybe(text):  # cheap scans first: most bodies have neither
-                text = pattern.sub(self.mask, text)
-        return text.encode("utf-8")
+        fields = {f.lower() for f in self.personal_fields}
+        yield from _personal(data, "", fields, parents)
+
+    def _json_numbers(self, text: str, data: Any) -> str:
+        """Numbers under secret keys (`"otp": 123456`) become the masked string."""
+        keys = {k for k in _number_keys(data) if self.secret_key(k)}
+        for key in keys:
+            name = re.escape(json.dumps(key))
+            text = re.sub(rf"({name}\s*:\s*)-?\d[\d.eE+-]*", rf'\1"{self.mask}"', text)
+        return text
 
 
-_SPACED_DIGIT = re.compile(r" \d")
-_INTERNATIONAL = re.compile(r"[+]\d\d ?\d\d|00\d\d ?\d\d ?\d\d")
-_PREFILTERS: dict[str, Any] = {
-    EMAIL: lambda text: "@" in text,
-    PHONE: lambda text: bool(_SPACED_DIGIT.search(text) or _INTERNATIONAL.search(text)),
-}
+def _utf8(body: bytes) -> str | None:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
-@functools.lru_cache(maxsize=16)
-def _compiled(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
-    return [re.compile(pattern) for pattern in patterns]
+def _json(text: str) -> Any:
+    if text.lstrip()[:1] not in ("{", "["):
+        return None
+    with contextlib.suppress(orjson.JSONDecodeError):
+        return orjson.loads(text)
+    return None
+
+
+def _forms(values: Iterable[str]) -> set[str]:
+    """Each value as it may appear in text: plain, JSON-escaped, URL-encoded."""
+    forms: set[str] = set()
+    for value in values:
+        if value:
+            forms |= {value, orjson.dumps(value).decode()[1:-1], json.dumps(value)[1:-1]}
+            forms |= {quote(value, safe=""), quote_plus(value)}
+    return forms
+
+
+def _leaves_under(data: Any, secret: Any, inside: bool) -> Iterator[str]:
+    """String and number leaves under keys that `secret` names (all of a secret subtree)."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _leaves_under(value, secret, inside or secret(str(key)))
+    elif isinstance(data, list):
+        for value in data:
+            yield from _leaves_under(value, secret, inside)
+    elif inside and isinstance(data, str):
+        yield data
+    elif inside and isinstance(data, (int, float)) and not isinstance(data, bool):
+        yield json.dumps(data)
+
+
+def _number_keys(data: Any) -> Iterator[str]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                yield str(key)
+            yield from _number_keys(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _number_keys(value)
 
 
 def _personal(data: Any, parent: str, fields: set[str], parents: set[str]) -> Iterator[str]:
@@ -254,15 +348,17 @@ def _personal(data: Any, parent: str, fields: set[str], parents: set[str]) -> It
 
 
 def _secret_parts(value: str) -> set[str]:
-    """A header value and, for `Scheme credentials`, the credentials and Basic's parts."""
+    """A secret header's value and its parts: credentials, Basic's user and password, cookies."""
     parts = {value}
     scheme, _, credentials = value.partition(" ")
     if credentials:
         parts.add(credentials)
         if scheme.lower() == "basic":
-            try:
+            with contextlib.suppress(ValueError, UnicodeDecodeError):
                 user, _, password = base64.b64decode(credentials).decode().partition(":")
-            except (ValueError, UnicodeDecodeError):
-                return parts
-            parts |= {user, password} - {""}
+                parts |= {user, password} - {""}
+    for cookie in value.split(";"):  # Cookie: a=1; b=2 / Set-Cookie: a=1; Path=/
+        name, equals, content = cookie.strip().partition("=")
+        if equals and name.lower() not in ("path", "domain", "expires", "max-age", "samesite"):
+            parts.add(content.strip('"'))
     return parts

@@ -184,38 +184,75 @@ def request_handler() -> Any:
     return ReplayRequestHandler
 
 
-class CassetteWriter:
-    """Appends redacted interactions to a cassette file as they happen; `close` tidies it.
+def redacting_request_handler(redactor: Redactor | None = None) -> Any:
+    """werkzeug's request handler whose log lines are redacted (a query's secrets, e-mails).
 
-    The file is valid YAML after every interaction (a killed proxy loses nothing); on close it
-    is rewritten in VCR.py's layout with secrets learned anywhere scrubbed everywhere.
+    The log is redacted even when the cassette is not (`--no-redact`): a terminal is shared.
+    """
+    from werkzeug.serving import WSGIRequestHandler
+
+    rules = redactor if redactor is not None and redactor.enabled else Redactor()
+
+    class RedactingRequestHandler(WSGIRequestHandler):
+        def log(self, type: str, message: str, *args: Any) -> None:
+            super().log(type, "%s", rules.text(message % args))
+
+    return RedactingRequestHandler
+
+
+class CassetteWriter:
+    """Writes redacted interactions to a cassette file as they happen; `close` tidies it.
+
+    Every byte is redacted before it is written: an interaction is appended redacted with every
+    secret learned so far, and when one brings a new secret the whole file is rewritten
+    (atomically) with it scrubbed from the earlier ones too. The file is valid YAML after every
+    interaction, so a killed proxy leaves a clean, usable cassette; `close` rewrites it in
+    VCR.py's layout.
     """
 
     def __init__(self, path: str | os.PathLike[str], redactor: Redactor | None = None):
         self.path = Path(path)
         self.redactor = redactor or Redactor()
         self.interactions: list[Interaction] = []
+        self._clean: list[Interaction] = []  # all redacted with every secret in _secrets
         self._secrets: set[str] = set()
         self._lock = threading.Lock()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(f"version: {cassettes.VERSION}\ninteractions:\n", encoding="utf-8")
+        self._rewrite()
 
     def add(self, item: Interaction) -> None:
-        import yaml
-
         with self._lock:
             self.interactions.append(item)
-            self._secrets |= self.redactor.learned(item)
+            new = self.redactor.learned(item) - self._secrets if self.redactor.enabled else set()
+            self._secrets |= new
+            if new and self._clean:
+                self._clean = [self.redactor.redact(i, self._secrets) for i in self.interactions]
+                self._rewrite()
+                return
             clean = self.redactor.redact(item, self._secrets)
-            text = yaml.dump(
-                [clean.to_dict()], Dumper=cassettes._dumper(), allow_unicode=True, width=1000
-            )
+            self._clean.append(clean)
             with self.path.open("a", encoding="utf-8") as handle:
-                handle.write(text)
+                handle.write(_items_yaml([clean]))
+
+    def _rewrite(self) -> None:
+        header = f"version: {cassettes.VERSION}\ninteractions:\n"
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        temporary.write_text(header + _items_yaml(self._clean), encoding="utf-8")
+        os.replace(temporary, self.path)
 
     def close(self) -> None:
         with self._lock:
-            cassettes.save(self.path, self.redactor.apply(self.interactions))
+            cassettes.save(self.path, self._clean)
+
+
+def _items_yaml(items: list[Interaction]) -> str:
+    import yaml
+
+    if not items:
+        return ""
+    dicts = [item.to_dict() for item in items]
+    text: str = yaml.dump(dicts, Dumper=cassettes._dumper(), allow_unicode=True, width=1000)
+    return text
 
 
 class RecordingProxy:
@@ -231,6 +268,7 @@ class RecordingProxy:
             self.basic = "Basic " + base64.b64encode(pair.encode()).decode()
             parts = parts._replace(netloc=parts.netloc.rsplit("@", 1)[1])
         self.upstream = urlunsplit(parts).rstrip("/")
+        self.shown = Redactor().uri(upstream)  # what the banner and admin route may print
         self.record_as = (record_as or upstream).rstrip("/")
         self.writer = writer
         self.session = requests.Session()
@@ -242,7 +280,7 @@ class RecordingProxy:
             return _json(
                 start,
                 "200 OK",
-                {"upstream": self.upstream, "cassette": str(self.writer.path),
+                {"upstream": self.shown, "cassette": str(self.writer.path),
                  "interactions": len(self.writer.interactions)},
             )  # fmt: skip
         target = _target(environ)
@@ -263,10 +301,11 @@ class RecordingProxy:
         try:
             response = self.session.send(request, stream=True, allow_redirects=False, timeout=120)
         except requests.RequestException as error:
+            # the exception's text holds the full URL (and its query): only its kind is told
             return _json(
                 start,
                 "502 Bad Gateway",
-                {"error": f"jobfakes record: upstream {self.upstream} failed: {error}"},
+                {"error": f"jobfakes record: upstream {self.shown} failed: {type(error).__name__}"},
             )
         try:
             item = capture(request, response)
