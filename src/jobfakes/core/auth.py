@@ -59,18 +59,24 @@ class JwtScheme:
             )
         except jwt.PyJWTError as error:
             raise AuthError(str(error)) from error
-        seconds = now // US
-        for name in ("exp", "iat", "nbf"):
-            if claims.get(name) is not None:
-                claims[name] = _seconds(claims[name], name)
-        if claims.get("exp") is not None and claims["exp"] <= seconds:
-            raise AuthError("token expired")
-        for name in ("iat", "nbf"):
-            if claims.get(name) is not None and claims[name] > seconds:
-                raise AuthError(f"the token can't be used before its {name}")
+        check_dates(claims, now)
         if revoked(token):
             raise AuthError("token revoked")
         return claims
+
+
+def check_dates(claims: dict[str, Any], now: int) -> None:
+    """java-jwt's date checks on world time (microseconds) in whole seconds: `exp` after now,
+    `iat` and `nbf` not after it; the dates are made whole seconds in `claims`."""
+    seconds = now // US
+    for name in ("exp", "iat", "nbf"):
+        if claims.get(name) is not None:
+            claims[name] = _seconds(claims[name], name)
+    if claims.get("exp") is not None and claims["exp"] <= seconds:
+        raise AuthError("token expired")
+    for name in ("iat", "nbf"):
+        if claims.get(name) is not None and claims[name] > seconds:
+            raise AuthError(f"the token can't be used before its {name}")
 
 
 def _seconds(value: Any, name: str) -> int:
