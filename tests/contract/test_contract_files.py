@@ -121,3 +121,55 @@ def test_the_contract_command_passes_against_a_live_server(served, name):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "conforms to the contract" in result.stdout
+
+
+# ---- item 11: a null where the real classes have none is drift the contract catches --------
+def _nulling(app, field: bytes):
+    """The fake, but every `field` in its JSON answers became null (as if upstream drifted)."""
+    import re
+
+    pattern = re.compile(b'"' + field + b'":"[^"]*"')
+
+    def middleware(environ, start_response):
+        environ["HTTP_ACCEPT_ENCODING"] = "identity"
+        kept: list = []
+        body = b"".join(
+            app(environ, lambda status, headers, exc=None: kept.extend([status, headers]))
+        )
+        body = pattern.sub(b'"' + field + b'":null', body)
+        status, headers = kept
+        headers = [(k, str(len(body)) if k.lower() == "content-length" else v) for k, v in headers]
+        start_response(status, headers)
+        return [body]
+
+    return middleware
+
+
+@pytest.mark.parametrize(
+    "field", [b"published", b"expires", b"updated", b"title", b"source", b"level1", b"level2"]
+)
+def test_a_null_the_public_feed_never_sent_is_reported(publicfeed_fake, field):
+    from click.testing import CliRunner
+    from werkzeug.serving import make_server
+
+    from jobfakes.cli import main
+
+    server = make_server("127.0.0.1", 0, _nulling(publicfeed_fake.app, field), threaded=True)
+    import threading
+
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        result = CliRunner().invoke(
+            main,
+            ["contract", "publicfeed", "--base-url", f"http://127.0.0.1:{server.server_port}",
+             "--token", publicfeed_fake.token, "--max-examples", "3", "--seed", "1"],
+        )  # fmt: skip
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+    assert result.exit_code == 1, result.output
+    assert (
+        'GET /public-feed/api/v1/ads: Response violates schema: null is not of type "string"'
+        in (result.output)
+    )
