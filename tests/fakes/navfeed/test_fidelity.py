@@ -50,6 +50,19 @@ def test_an_empty_business_name_is_kept_not_replaced_by_the_employer(navfeed_inp
     assert after["ad_content"]["employer"]["name"] == ""  # Kotlin's ?: only skips null
 
 
+def test_a_missing_business_name_falls_back_to_the_employer_then_to_empty(navfeed_inprocess):
+    # The admin API cannot store a null businessName, so the mapping is read directly here.
+    from jobfakes.fakes.navfeed.serialize import ad_content
+
+    ad = navfeed_inprocess.app.extensions["jobfakes"].world.ad(
+        first_active_ad(navfeed_inprocess)["uuid"]
+    )
+    assert ad_content({**ad, "businessName": None})["employer"]["name"] == ad["employer"]["name"]
+    nameless = {**ad, "businessName": None, "employer": {**ad["employer"], "name": None}}
+    assert ad_content(nameless)["employer"]["name"] == ""
+    assert ad_content({**ad, "positioncount": ""})["positioncount"] == ""  # ?: "1" skips only null
+
+
 # ---- 2. unknown routes ------------------------------------------------------------------
 @pytest.mark.parametrize("path", ["/api/nothing", "/robots.txt", "/", "/v1/feed"])
 def test_unknown_routes_are_javalins_endpoint_not_found(navfeed_inprocess, path):
