@@ -156,7 +156,6 @@ def serve(
                     config.secret(spec.name),
                     spec.default_subject,
                     state.world.now(),
-                    kid=spec.default_subject,
                 )
                 click.echo(f"{spec.name} token: {token}")
             if spec.banner:
@@ -211,7 +210,7 @@ def token(
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
     subject = subject or spec.default_subject
-    click.echo(spec.auth.mint(config.secret(fake), subject, issued, until, kid=subject))
+    click.echo(spec.auth.mint(config.secret(fake), subject, issued, until))
 
 
 def _serve_wsgi(

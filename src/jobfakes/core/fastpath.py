@@ -24,6 +24,7 @@ _KEY_HEADERS = (
     "HTTP_HOST",
     "HTTP_AUTHORIZATION",
     "HTTP_ACCEPT",
+    "HTTP_ACCEPT_ENCODING",  # a fake may compress (navfeed, as Javalin)
     "HTTP_IF_NONE_MATCH",
     "HTTP_IF_MODIFIED_SINCE",
     "HTTP_X_API_KEY",
