@@ -10,10 +10,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 import requests
 
 from tests.scaling.replicas import Replica, load_balancer, redis_server, replicas
+from tests.scaling.servers import serve
 
 SCRAPER = "/scraper/ab1a4dc6-c874-4fb4-b6b6-4be87c791e61/search_jobs"
 HOST = {"Host": "127.0.0.1:8700"}  # one Host for all: the public feed names it in its bodies
@@ -193,3 +195,42 @@ def test_a_limited_jobfeed_account_gets_exactly_its_limit_across_replicas(cluste
     assert _http().post(f"{group[1].base}/__admin/jobfeed/accounts", json=body).status_code == 201
     codes = _allowed(f"{balancer}/api/v3/count", 16, 30, auth=("limited", "p"))
     assert codes.count(200) == 3, codes
+
+
+def test_replicas_of_several_workers_each_apply_the_log_once(tmp_path):
+    """Workers of one replica share its file: one of them applies each entry, and the worker
+    that wrote it still answers its outcome."""
+    with (
+        redis_server() as url,
+        serve("navfeed", "--workers", "2", "--ads", "200", "--db", str(tmp_path / "a.sqlite"),
+              "--redis-url", url) as one,
+        serve("navfeed", "--workers", "2", "--ads", "200", "--db", str(tmp_path / "b.sqlite"),
+              "--redis-url", url) as two,
+    ):  # fmt: skip
+        bases = [one.base, two.base]
+        uuids = _active_uuids(one.base)
+        calls = [(n, "stop" if n % 3 else "create") for n in range(36)]
+
+        def call(item: tuple[int, str]) -> int:
+            n, kind = item
+            http = _http()
+            http.headers["Connection"] = "close"  # spread over the workers
+            base, other = bases[n % 2], bases[(n + 1) % 2]
+            if kind == "stop":
+                answer = http.post(f"{base}/__admin/ads/{uuids[n]}/stop")
+                seen = http.get(f"{other}/__admin/ads/{uuids[n]}")
+                return answer.status_code if seen.json()["status"] == "STOPPED" else 0
+            made = http.post(f"{base}/__admin/ads", json={})
+            seen = http.get(f"{other}/__admin/ads/{made.json()['uuid']}")
+            return made.status_code if seen.json() == made.json() else 0
+
+        with ThreadPoolExecutor(8) as pool:
+            codes = list(pool.map(call, calls))
+        assert sorted(set(codes)) == [200, 201], codes
+        listings = [_http().get(f"{b}/__admin/ads").content for b in bases]
+        assert listings[0] == listings[1]
+        assert len(orjson.loads(listings[0])) == 200 + 12
+
+
+def _active_uuids(base: str) -> list[str]:
+    return sorted(a["uuid"] for a in _http().get(f"{base}/__admin/ads?status=ACTIVE").json())

@@ -30,6 +30,7 @@ class RedisJournal(Journal):
         self.url, self.key = url, key
         self._client: tuple[int, redis.Redis] | None = None
         self._timed: list[tuple[float, Entry]] = []
+        self._retry_at = 0.0  # after Redis was unreachable: wait a second before trying again
 
     @property
     def redis(self) -> redis.Redis:
@@ -49,15 +50,24 @@ class RedisJournal(Journal):
             self._ensure_flusher()
 
     def _flush(self) -> None:
+        if real_time() < self._retry_at:
+            return
         with self._lock:
             batch, self._timed = self._timed, []
         if not batch:
             return
+        import redis
+
         pipe = self.redis.pipeline(transaction=False)
         for answered, entry in batch:
             change = orjson.dumps([*entry, answered])
             pipe.xadd(self.key, {"e": change}, maxlen=self._size, approximate=True)
-        pipe.execute()
+        try:
+            pipe.execute()
+        except redis.ConnectionError:  # Redis away: keep the entries for the next flush
+            self._retry_at = real_time() + 1
+            with self._lock:
+                self._timed[:0] = batch[-self._size :]
 
     def _all(self) -> list[Entry]:
         self._flush()
