@@ -64,7 +64,8 @@ class Replica:
 
     port: int
     db: str
-    redis_url: str
+    redis_url: str | None  # None: a lone server, not a replica (benchmarks compare them)
+    extra: tuple[str, ...] = ()  # more options (--workers N)
     process: subprocess.Popen[bytes] | None = field(default=None)
 
     @property
@@ -72,7 +73,8 @@ class Replica:
         return f"http://127.0.0.1:{self.port}"
 
     def command(self) -> list[str]:
-        site = ["--redis-url", self.redis_url, "--db", self.db]
+        site = ["--redis-url", self.redis_url] if self.redis_url else []
+        site += ["--db", self.db, *self.extra]
         return [str(BIN / "jobfakes"), "serve", "--port", str(self.port), *REPLICA_ARGS, *site]
 
     def start(self) -> None:
