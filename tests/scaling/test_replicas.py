@@ -3,6 +3,7 @@ replicas each with its own --db file, nginx in front. Real processes throughout.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 from collections.abc import Callable, Iterator
@@ -197,16 +198,17 @@ def test_a_limited_jobfeed_account_gets_exactly_its_limit_across_replicas(cluste
     assert codes.count(200) == 3, codes
 
 
-def test_replicas_of_several_workers_each_apply_the_log_once(tmp_path):
+def test_replicas_of_several_workers_each_apply_the_log_once(tmp_path, monkeypatch):
     """Workers of one replica share its file: one of them applies each entry, and the worker
-    that wrote it still answers its outcome."""
-    with (
-        redis_server() as url,
-        serve("navfeed", "--workers", "2", "--ads", "200", "--db", str(tmp_path / "a.sqlite"),
-              "--redis-url", url) as one,
-        serve("navfeed", "--workers", "2", "--ads", "200", "--db", str(tmp_path / "b.sqlite"),
-              "--redis-url", url) as two,
-    ):  # fmt: skip
+    that wrote it still answers its outcome. The second replica takes its Redis from
+    JOBFAKES_REDIS_URL."""
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(redis_server())
+        args = ("navfeed", "--workers", "2", "--ads", "200")
+        db = str(tmp_path / "a.sqlite")
+        one = stack.enter_context(serve(*args, "--db", db, "--redis-url", url))
+        monkeypatch.setenv("JOBFAKES_REDIS_URL", url)
+        two = stack.enter_context(serve(*args, "--db", str(tmp_path / "b.sqlite")))
         bases = [one.base, two.base]
         uuids = _active_uuids(one.base)
         calls = [(n, "stop" if n % 3 else "create") for n in range(36)]
