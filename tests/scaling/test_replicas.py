@@ -162,9 +162,13 @@ def test_writes_to_random_replicas_give_every_replica_the_same_world(cluster):
     keys = [http.get(f"{r.base}/__admin/parsebot/keys").content for r in group]
     assert keys[0] == keys[1] == keys[2]
     assert b'"minute_used":3' in keys[0]  # one search of k-final on each replica
+    for n in range(9):  # one after another, on each replica in turn
+        http.get(f"{group[n % 3].base}/public-feed/internal/isAlive", params={"n": n})
     journals = [http.get(f"{r.base}/__admin/requests").json() for r in group]
     assert journals[0] == journals[1] == journals[2]
     assert [e["path"] for e in journals[0]].count("/api/v3/search") == 3
+    probes = [e["query"] for e in journals[0] if e["path"].endswith("isAlive")]
+    assert probes == [f"n={n}" for n in range(9)]  # one journal, in the order answered
 
 
 def _allowed(

@@ -30,7 +30,9 @@ def url(server: str) -> str:
 
 
 def _replica(url: str, **settings: Any) -> Any:
-    config = Config(ads=150, fakes=("navfeed",), redis_url=url, **settings)
+    settings.setdefault("fakes", ("navfeed",))
+    settings.setdefault("ads", 150)
+    config = Config(redis_url=url, **settings)
     return create_app(config).test_client()
 
 
@@ -112,11 +114,26 @@ def test_a_running_clock_is_one_clock_across_replicas(url):
 
 
 def test_a_file_that_followed_another_log_starts_again_from_the_seed(url, tmp_path):
-    db = str(tmp_path / "w.sqlite")
-    replica = _replica(url, db=db)
-    pristine = _feed(replica)
+    # the default world: a reset loads its image, which replaces the file whole
+    settings = {"db": str(tmp_path / "w.sqlite"), "fakes": ("navfeed", "parsebot"), "ads": 5000}
+    replica = _replica(url, **settings, parsebot_keys=("mine:free",))
+    pristine = [replica.get(path).data for path in ("/__admin/ads", "/__admin/clock")]
     replica.post("/__admin/clock", json={"advance": "PT5H"})
     replica.post("/__admin/ads", json={})
     redis.Redis.from_url(url).flushall()  # a new Redis: a new log
-    again = _replica(url, db=db)
-    assert _feed(again) == pristine
+    again = _replica(url, **settings, parsebot_keys=("mine:free",))
+    assert [again.get(path).data for path in ("/__admin/ads", "/__admin/clock")] == pristine
+    search = "/scraper/ab1a4dc6-c874-4fb4-b6b6-4be87c791e61/search_jobs"
+    assert again.get(search, headers={"X-API-Key": "mine"}).status_code == 200  # kept
+
+
+def test_serve_says_plainly_when_its_redis_cannot_be_reached_and_keeps_the_password():
+    from click.testing import CliRunner
+
+    from jobfakes.cli import main
+
+    url = "redis://:hunter2@127.0.0.1:1/0"  # port 1: nothing listens there
+    result = CliRunner().invoke(main, ["serve", "navfeed", "--ads", "50", "--redis-url", url])
+    assert result.exit_code == 2
+    assert "cannot reach Redis at 127.0.0.1:1" in result.output
+    assert "hunter2" not in result.output

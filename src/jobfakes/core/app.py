@@ -73,13 +73,16 @@ def create_app(config: Config | None = None, world: World | None = None) -> Flas
         limiter=Limiter(config.redis_url, shared_file=traffic_path(world.store.path)),
     )
     app.extensions["jobfakes"] = state
-    for item in specs:
-        state.backends[item.name] = item.backend(state)
-        app.register_blueprint(item.blueprint())
+    log = None
     if config.redis_url:  # replicas: the world's changes go through one log in Redis
         from jobfakes.world.changelog import RedisChangeLog
 
-        RedisChangeLog.attach(world, config.redis_url)
+        log = RedisChangeLog.join(world, config.redis_url)
+    for item in specs:
+        state.backends[item.name] = item.backend(state)
+        app.register_blueprint(item.blueprint())
+    if log is not None:
+        log.follow()
     from jobfakes.core.control import control_blueprint
 
     app.register_blueprint(control_blueprint())

@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import orjson
 
@@ -54,7 +55,7 @@ def _order(entry_id: str) -> tuple[int, int]:
 
 
 class RedisChangeLog:
-    """The change log of one world in Redis (`attach` it to a world built from its config)."""
+    """The change log of one world in Redis (`join` it, then `follow` it)."""
 
     def __init__(self, url: str, world: World):
         self.url = url
@@ -71,13 +72,17 @@ class RedisChangeLog:
         self._lock_path = None if path == ":memory:" else f"{path}-log.lock"
 
     @classmethod
-    def attach(cls, world: World, url: str) -> RedisChangeLog:
-        """Follow the log at `url` from now on, and catch up with it before returning."""
+    def join(cls, world: World, url: str) -> RedisChangeLog:
+        """The log at `url`, with `world` ready to follow it (see `_join`). Settings made
+        between this and `follow` (the fakes' configured keys) are this replica's own."""
         log = cls(url, world)
         log._join()
-        world.log = log
-        log.catch_up()
         return log
+
+    def follow(self) -> None:
+        """From now on, the world's changes go through the log; catch up with it first."""
+        self.world.log = self
+        self.catch_up()
 
     @property
     def redis(self) -> redis.Redis:
@@ -98,8 +103,14 @@ class RedisChangeLog:
         """Take the log's clock origin (the first replica sets it): a running clock runs from
         the same real instant on every replica. A file that followed another log (Redis was
         emptied) goes back to the seeded start first."""
+        import redis
+
         origin_key = f"{prefix(self.world)}:origin"
-        self.redis.set(origin_key, repr(time.time()), nx=True)
+        try:
+            self.redis.set(origin_key, repr(time.time()), nx=True)
+        except redis.ConnectionError as error:  # at start: say so plainly (cli: usage error)
+            where = urlsplit(self.url).netloc.rpartition("@")[2]  # never its password
+            raise ValueError(f"--redis-url: cannot reach Redis at {where}: {error}") from None
         origin: Any = self.redis.get(origin_key)
         assert origin is not None
         text = self._origin = origin.decode()
