@@ -75,24 +75,28 @@ def feed_url(base: str) -> tuple[str, dict[str, str]]:
     return f"{base}/api/v1/feed/{first['id']}?pageSize=50", auth
 
 
-def visibility(writer: str, readers: list[str], writes: int) -> list[float]:
+def visibility(writer: str, readers: list[str], writes: int) -> tuple[list[float], int]:
     """Milliseconds from a write's acknowledgement on `writer` until each reader, polling at
-    the same time as the others, answers with it."""
+    the same time as the others, answers with it; and how many reads did not show it yet."""
     delays: list[float] = []
+    misses = 0
     sessions = {base: requests.Session() for base in [writer, *readers]}
 
-    def seen(reader: str, uuid: str, acknowledged: float) -> float:
+    def seen(reader: str, uuid: str, acknowledged: float) -> tuple[float, int]:
+        tries = 0
         while sessions[reader].get(f"{reader}/__admin/ads/{uuid}", timeout=30).status_code != 200:
-            pass
-        return (time.perf_counter() - acknowledged) * 1000
+            tries += 1
+        return (time.perf_counter() - acknowledged) * 1000, tries
 
     with ThreadPoolExecutor(len(readers)) as pool:
         for _ in range(writes):
             made = sessions[writer].post(f"{writer}/__admin/ads", json={}, timeout=30)
             acknowledged = time.perf_counter()
             uuid = made.json()["uuid"]
-            delays += pool.map(lambda r: seen(r, uuid, acknowledged), readers)  # noqa: B023
-    return delays
+            for delay, tries in pool.map(lambda r: seen(r, uuid, acknowledged), readers):  # noqa: B023
+                delays.append(delay)
+                misses += tries
+    return delays, misses
 
 
 def read_cost(base: str, redis_url: str, calls: int = 2000) -> tuple[float, float]:
@@ -154,12 +158,12 @@ def main() -> None:
                 time.sleep(1)
                 print(_row("3 replicas behind nginx", ours, wrk(reference, seconds, {})))
 
-                delays = visibility(group[0].base, [r.base for r in group[1:]], writes)
+                delays, misses = visibility(group[0].base, [r.base for r in group[1:]], writes)
                 cuts = statistics.quantiles(delays, n=100, method="inclusive")
                 print(
                     f"\nwrite on one replica -> visible on the other two ({len(delays)} reads):"
                     f" p50 {statistics.median(delays):.2f} ms, p99 {cuts[98]:.2f} ms,"
-                    f" max {max(delays):.2f} ms"
+                    f" max {max(delays):.2f} ms; reads that did not show it yet: {misses}"
                 )
                 started = time.perf_counter()
                 requests.post(f"{group[1].base}/__admin/ads", json={}, timeout=30)
