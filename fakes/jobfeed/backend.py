@@ -73,8 +73,11 @@ class JobfeedBackend:
                     from jobfakes.world.jobfeed.world import DutchWorld, DutchWorldConfig
 
                     config = self.runtime.config
+                    world = self.runtime.world
+                    # Replicas build it alike whenever each first needs it: from the start.
+                    day = to_datetime(world.start).date() if world.log else self.today()
                     self._world = DutchWorld(
-                        DutchWorldConfig(seed=config.seed, jobs=config.jobs, today=self.today())
+                        DutchWorldConfig(seed=config.seed, jobs=config.jobs, today=day)
                     )
         return self._world
 

@@ -89,7 +89,10 @@ def main() -> None:
     "--workers", default=1, show_default=True, help="Worker processes (one world, shared)."
 )
 @click.option("--threads", default=8, show_default=True, help="Threads per worker.")
-@click.option("--redis-url", default=None, help="Share rate-limit counts through Redis.")
+@click.option(
+    "--redis-url", default=None, envvar="JOBFAKES_REDIS_URL",
+    help="Replicas: share the world's changes, the journal and rate-limit counts via Redis.",
+)  # fmt: skip
 @click.option("--publicfeed-cap", type=int, default=None, help="Public feed hit cap [5000].")
 @click.option(
     "--parsebot-key", "parsebot_keys", multiple=True, metavar="KEY:TIER",

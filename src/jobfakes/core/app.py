@@ -69,13 +69,20 @@ def create_app(config: Config | None = None, world: World | None = None) -> Flas
         config=config,
         world=world,
         specs=specs,
-        journal=Journal(path=traffic_path(world.store.path)),
+        journal=_journal(config, world),
         limiter=Limiter(config.redis_url, shared_file=traffic_path(world.store.path)),
     )
     app.extensions["jobfakes"] = state
+    log = None
+    if config.redis_url:  # replicas: the world's changes go through one log in Redis
+        from jobfakes.world.changelog import RedisChangeLog
+
+        log = RedisChangeLog.join(world, config.redis_url)
     for item in specs:
         state.backends[item.name] = item.backend(state)
         app.register_blueprint(item.blueprint())
+    if log is not None:
+        log.follow()
     from jobfakes.core.control import control_blueprint
 
     app.register_blueprint(control_blueprint())
@@ -86,6 +93,16 @@ def create_app(config: Config | None = None, world: World | None = None) -> Flas
     app.wsgi_app = FastPath(app.wsgi_app, state)  # type: ignore[method-assign]
     app.wsgi_app = HeaderSize(app.wsgi_app, app)  # type: ignore[method-assign]
     return app
+
+
+def _journal(config: Config, world: World) -> Journal:
+    """In Redis for replicas, in the traffic file for the workers of a file world."""
+    if config.redis_url:
+        from jobfakes.core.journal_redis import RedisJournal
+        from jobfakes.world.changelog import prefix
+
+        return RedisJournal(config.redis_url, f"{prefix(world)}:journal")
+    return Journal(path=traffic_path(world.store.path))
 
 
 def _before() -> Response | None:

@@ -30,6 +30,7 @@ class Journal:
         self._size = size
         self._entries: deque[Entry] = deque(maxlen=size)
         self._store = Store(path, TRAFFIC_SCHEMA) if path else None
+        self._batched = self._store is not None  # written by a flusher thread, not kept here
         self._lock = threading.Lock()
         self._appended = 0
         self._pending: list[Entry] = []
@@ -40,16 +41,19 @@ class Journal:
     ) -> None:
         entry = (time, method, path, query, status, fake)
         with self._lock:
-            if self._store is None:
+            if not self._batched:
                 self._entries.append(entry)
                 return
             # A row per request would make every request wait for SQLite's write lock; the
             # worker writes its entries in batches instead, at most FLUSH_EVERY later.
             self._pending.append(entry)
-            if self._flusher is None or self._flusher[0] != os.getpid():  # new after a fork
-                thread = threading.Thread(target=self._flush_forever, daemon=True)
-                self._flusher = (os.getpid(), thread)
-                thread.start()
+            self._ensure_flusher()
+
+    def _ensure_flusher(self) -> None:
+        if self._flusher is None or self._flusher[0] != os.getpid():  # new after a fork
+            thread = threading.Thread(target=self._flush_forever, daemon=True)
+            self._flusher = (os.getpid(), thread)
+            thread.start()
 
     def _flush_forever(self) -> None:
         while True:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import orjson
 
@@ -36,6 +37,30 @@ SNAPSHOT_LIMIT = 20_000  # ads: bigger worlds are rebuilt on reset instead of ke
 
 class WorldError(ValueError):
     """A request to change the world that cannot be carried out (bad field, time travel)."""
+
+
+class ChangeLog(Protocol):
+    """An ordered log of the world's changes shared by replicas (world/changelog.py)."""
+
+    def applying(self) -> bool: ...
+    def write(self, verb: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any: ...
+    def catch_up(self) -> None: ...
+
+
+_Verb = TypeVar("_Verb", bound=Callable[..., Any])
+
+
+def _logged(verb: _Verb) -> _Verb:
+    """A change to the world: with a change log (replicas), it is appended to the log and
+    carried out when the log is applied, in log order, on every replica."""
+
+    @functools.wraps(verb)
+    def logged(self: World, *args: Any, **kwargs: Any) -> Any:
+        if self.log is None or self.log.applying():
+            return verb(self, *args, **kwargs)
+        return self.log.write(verb.__name__, args, kwargs)
+
+    return logged  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -106,6 +131,8 @@ class World:
         self._next_due: int | None = None
         self._admin_count = 0
         self._use_image = use_image
+        self._depth = 0  # open transactions: a change-log entry holds one around its change
+        self.log: ChangeLog | None = None  # set by a replica (world/changelog.py)
         if self.store.meta("identity") != self._identity():
             self._build(rows, image)
         self._reload()
@@ -162,6 +189,8 @@ class World:
     # ---- keeping up with the clock --------------------------------------------------------
     def sync(self) -> None:
         """Call before reading: see other workers' changes, apply steps that fell due."""
+        if self.log is not None:  # other replicas' changes first
+            self.log.catch_up()
         if self.store.path != ":memory:" and self.store.data_version() != self._data_version:
             self._reload()
         if self._next_due is not None and self.clock.now() >= self._next_due:
@@ -206,6 +235,9 @@ class World:
         """One write: commit, then let caches and schedule know. Before the first write to a
         small in-memory world, keep a copy of it for `reset` (bigger ones are rebuilt)."""
         with self._lock:
+            if self._depth:  # inside a change-log entry's transaction: one commit for both
+                yield
+                return
             if (
                 snapshot
                 and self._pristine is None
@@ -215,6 +247,7 @@ class World:
             ):
                 self._pristine = self.store.snapshot()
             self.store.begin_write()
+            self._depth += 1
             try:
                 if self.store.path != ":memory:":  # another worker may have written since
                     self._read_state()
@@ -222,6 +255,8 @@ class World:
             except BaseException:
                 self.store.conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._depth -= 1
             self.store.conn.execute("COMMIT")
             self._dirty = self._dirty or snapshot
             self._schedule()
@@ -232,6 +267,7 @@ class World:
     def now(self) -> int:
         return self.clock.now()
 
+    @_logged
     def set_clock(self, instant: int | None = None, advance: int = 0) -> int:
         """Move the clock to `instant`, or by `advance` microseconds; the new time."""
         with self._transaction():
@@ -244,6 +280,7 @@ class World:
             self._apply_due(instant)
         return instant
 
+    @_logged
     def reset(self) -> None:
         """Back to the seeded start: the same ads, events and clock as when first built."""
         with self._lock:
@@ -255,16 +292,19 @@ class World:
             self._dirty = False
             self._reload()
 
+    @_logged
     def revoke(self, fake: str, token: str) -> None:
         """Put a token on a fake's deny-list."""
         with self._transaction():
             self.store.revoke(fake, token)
 
+    @_logged
     def put_entry(self, ns: str, key: str, value: str, replace: bool = True) -> None:
         """Set a shared setting (a key, an account) that every process of this world sees."""
         with self._transaction(snapshot=False):
             self.store.put_entry(ns, key, value, replace)
 
+    @_logged
     def reset_entries(self, ns: str, values: dict[str, str]) -> None:
         """Replace a namespace of shared settings whole."""
         with self._transaction(snapshot=False):
@@ -272,6 +312,7 @@ class World:
             for key, value in values.items():
                 self.store.put_entry(ns, key, value)
 
+    @_logged
     def create_ad(self, fields: dict[str, Any]) -> Ad:
         """Publish a new ad now; fields not given are generated."""
         _check_fields(fields)
@@ -288,11 +329,13 @@ class World:
             self._plan_expiry(ad, rng)
         return ad
 
+    @_logged
     def update_ad(self, uuid: str, fields: dict[str, Any]) -> Ad:
         """Change an ad now (any status); one feed event."""
         _check_fields(fields)
         return self._admin_step(uuid, "admin", fields)
 
+    @_logged
     def stop_ad(self, uuid: str) -> Ad:
         """Stop an ad now: it is masked in the feed from this event on."""
         return self._admin_step(uuid, "admin", {"status": "STOPPED"})
