@@ -1,0 +1,26 @@
+"""Issue 14 (Jobfeed items): shapes and rules that real consumers of the API rely on."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+
+def test_aggregate_without_group_puts_the_total_in_row_1_column_1(jf):
+    """A real harvester reads `/aggregate`'s total as `rows[1][1]` (a BIBB script for
+    jobfeed.de): the whole result set is one bucket under the `_all` placeholder."""
+    month = "date__range=" + quote("2025-08-01__2025-08-01||+1M-1d\n\n", safe="")
+    rows = jf.session.get(jf.url(f"/api/v3/aggregate?{month}")).json()
+    expected = jf.session.get(jf.url(f"/api/v3/count?{month}")).json()["count"]
+    assert expected > 0
+    assert rows == [["_all", "count"], ["_all", expected]]
+    assert rows[1][1] == expected
+    everything = jf.ok("aggregate")
+    assert everything == [["_all", "count"], ["_all", jf.count()]]
+
+
+def test_aggregate_of_postings_and_metrics_without_a_field_keep_the_placeholder(jf, truth):
+    postings = sum(len(job["postings"]) for job in truth)
+    assert jf.ok("aggregate", _group="posting") == [["_all", "count"], ["_all", postings]]
+    rows = jf.ok("aggregate", _metric="max__salary,count")
+    top = max(j["salary"] for j in truth if j["salary"] is not None)
+    assert rows == [["_all", "max__salary", "count"], ["_all", top, len(truth)]]
