@@ -15,6 +15,10 @@ from jobfakes.world.jobfeed.fields import CATALOGUE, LANGUAGES, NUMERIC_TYPES, F
 MAX_WINDOW = 10_000  # _limit + _offset
 MAX_FACETS = 20
 DEFAULT_LIMIT = 10
+# `_sort`: jobs missing the field come last in both directions, Elasticsearch's default
+# (`"missing": "_last"`); the real service's order is not public. False: SQLite's order
+# (missing lowest: first ascending, last descending).
+SORT_MISSING_LAST = True
 Pairs = Sequence[tuple[str, str]]
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import pytest
+
 
 def test_aggregate_without_group_puts_the_total_in_row_1_column_1(jf):
     """A real harvester reads `/aggregate`'s total as `rows[1][1]` (a BIBB script for
@@ -24,3 +26,19 @@ def test_aggregate_of_postings_and_metrics_without_a_field_keep_the_placeholder(
     rows = jf.ok("aggregate", _metric="max__salary,count")
     top = max(j["salary"] for j in truth if j["salary"] is not None)
     assert rows == [["_all", "max__salary", "count"], ["_all", top, len(truth)]]
+
+
+@pytest.mark.parametrize("narrowed", [{}, {"source_website__prefix": "werk"}])  # arrays, SQL
+def test_jobs_missing_the_sort_field_come_last_in_both_directions(jf, narrowed):
+    """Elasticsearch's default (`"missing": "_last"`), whose syntax the reference follows;
+    `__prefix` filters take the SQL path, the others the array path."""
+    total = jf.count(**narrowed)
+    missing = jf.count(**narrowed, **{"job:salary": "_not_exists"})
+    assert 0 < missing < total
+    for direction in ("asc", "desc"):
+        body = jf.ok("search", _sort="job:salary", _sortdir=direction, _fields="job:salary",
+                     _limit=total, **narrowed)  # fmt: skip
+        salaries = [doc["salary"] for doc in body["results"]]
+        known = salaries[: total - missing]
+        assert None not in known and salaries[len(known) :] == [None] * missing
+        assert known == sorted(known, reverse=direction == "desc")
