@@ -42,3 +42,26 @@ def test_jobs_missing_the_sort_field_come_last_in_both_directions(jf, narrowed):
         known = salaries[: total - missing]
         assert None not in known and salaries[len(known) :] == [None] * missing
         assert known == sorted(known, reverse=direction == "desc")
+
+
+def test_fields_may_ask_for_both_levels_of_a_field(jf, truth):
+    """`_fields=job:profession,profession`: the job's value and the shown posting's value; the
+    one asked with a level prefix is keyed as asked, since both cannot be `profession`."""
+    job, other = next(
+        (job, p["profession"])
+        for job in truth
+        for p in job["postings"]
+        if p["profession"] != job["profession"]
+    )
+    fields = {"_fields": "job_id,job:profession,profession", "_labels": 0, "_limit": 1000}
+    body = jf.ok("search", **fields, **{"posting:profession": other})
+    assert body["total_count"] == len(body["results"]) > 0
+    for doc in body["results"]:
+        assert list(doc) == ["job_id", "job:profession", "profession"]
+        assert doc["profession"] == other  # the shown posting: the first that matches
+    found = next(doc for doc in body["results"] if doc["job_id"] == job["job_id"])
+    assert found["job:profession"] == job["profession"] != other
+    alone = jf.ok("search", _fields="job:profession", _labels=0, _limit=1)["results"][0]
+    assert list(alone) == ["profession"]  # one level: the plain key, as before
+    twice = jf.get("search", _fields="profession,posting:profession,profession")
+    assert twice.status_code == 400 and twice.json()["parameter"] == "_fields"
