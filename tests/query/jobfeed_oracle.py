@@ -62,8 +62,8 @@ def osa_distance(a: str, b: str) -> int:
 
 
 def lucene_edits(degree: float | None, length: int) -> int:
-    if degree is None:
-        return 2
+    if degree is None:  # Elasticsearch's query_string default fuzziness, AUTO (3, 6)
+        return 0 if length < 3 else 1 if length < 6 else 2
     if degree >= 1:
         return min(int(degree), 2)
     return 0 if degree == 0 else min(int((1 - degree) * length), 2)
