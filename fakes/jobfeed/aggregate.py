@@ -37,6 +37,9 @@ ALL = "_all"
 # of `_totals` rows (header and row), so that the metric is last and a real harvester's
 # `rows[1][1]` is the total. The real answer is not public: set to None for `[["count"], [N]]`.
 WHOLE_SET_CELL: str | None = ALL
+# `_totals=1`: a total row after each intermediate bucket (the reference's example). A last
+# row of `_all` cells only (the whole set) is in no public example: off, True brings it back.
+GRAND_TOTAL_ROW = False
 
 
 @dataclass(frozen=True)

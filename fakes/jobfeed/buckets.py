@@ -200,7 +200,7 @@ def table(
         out.append([*whole, *metrics(levels[0].get((), Stats()))])
         return out
     emit((), 0)
-    if request.totals:
+    if request.totals and aggregate.GRAND_TOTAL_ROW:
         out.append([*[ALL] * n, *metrics(levels[0].get((), Stats()))])
     return out
 

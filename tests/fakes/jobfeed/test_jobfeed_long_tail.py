@@ -65,3 +65,15 @@ def test_fields_may_ask_for_both_levels_of_a_field(jf, truth):
     assert list(alone) == ["profession"]  # one level: the plain key, as before
     twice = jf.get("search", _fields="profession,posting:profession,profession")
     assert twice.status_code == 400 and twice.json()["parameter"] == "_fields"
+
+
+def test_totals_add_rows_per_intermediate_bucket_and_no_grand_total(jf):
+    """The reference's `_totals=1` example has `_all` rows for each profession and none of
+    `_all` cells only; the grand total of the whole set is `/aggregate` without a group."""
+    rows = jf.ok("aggregate", _group="job:profession,job:education_level", _limit="3,2",
+                 _totals=1, _labels=0)[1:]  # fmt: skip
+    assert not any(row[:2] == ["_all", "_all"] for row in rows)
+    assert rows[-1][1] == "_all" and rows[-1][0] != "_all"  # the last profession's total
+    assert [r[0] for r in rows if r[1] == "_all"] == list(dict.fromkeys(r[0] for r in rows))
+    single = jf.ok("aggregate", _group="job:profession__custom", _totals=1, _labels=0)[1:]
+    assert "_all" not in [row[0] for row in single]
