@@ -77,3 +77,38 @@ def test_totals_add_rows_per_intermediate_bucket_and_no_grand_total(jf):
     assert [r[0] for r in rows if r[1] == "_all"] == list(dict.fromkeys(r[0] for r in rows))
     single = jf.ok("aggregate", _group="job:profession__custom", _totals=1, _labels=0)[1:]
     assert "_all" not in [row[0] for row in single]
+
+
+def test_an_account_without_the_api_feature_is_refused_with_403(jf):
+    """The reference: "the account you use should have the API feature enabled". Its
+    credentials are right, so not a 401 (which tells a client to fix them): a 403."""
+    created = jf.session.post(
+        jf.url("/__admin/jobfeed/accounts"),
+        json={"user": "ui-only", "password": "pw", "limits": None, "api": False},
+    )
+    assert created.status_code == 201 and created.json()["api"] is False
+    listed = jf.session.get(jf.url("/__admin/jobfeed/accounts")).json()
+    assert next(a for a in listed if a["user"] == "ui-only")["api"] is False
+    assert next(a for a in listed if a["user"] == "tester")["api"] is True
+    for method, endpoint in (("GET", "search"), ("POST", "aggregate"), ("GET", "count"),
+                             ("GET", "fields")):  # fmt: skip
+        response = jf.session.request(method, jf.url(f"/api/v3/{endpoint}"), auth=("ui-only", "pw"))
+        assert response.status_code == 403, (endpoint, response.text)
+        body = response.json()
+        assert body["code"] == 403 and body["error"] == "Forbidden"
+        assert "API feature" in body["message"]
+        assert "WWW-Authenticate" not in response.headers
+    wrong = jf.session.get(jf.url("/api/v3/count"), auth=("ui-only", "nope"))
+    assert wrong.status_code == 401  # wrong credentials stay a 401
+    enabled = jf.session.post(
+        jf.url("/__admin/jobfeed/accounts"), json={"user": "ui-only", "password": "pw"}
+    )
+    assert enabled.json()["api"] is True  # the feature is on unless refused
+    assert jf.session.get(jf.url("/api/v3/count"), auth=("ui-only", "pw")).status_code == 200
+
+
+def test_the_api_flag_must_be_a_boolean(jf):
+    response = jf.session.post(
+        jf.url("/__admin/jobfeed/accounts"), json={"user": "a", "password": "b", "api": "no"}
+    )
+    assert response.status_code == 400 and response.json()["message"].startswith("api ")
