@@ -26,6 +26,7 @@ SCRAPER_ID = "ab1a4dc6-c874-4fb4-b6b6-4be87c791e61"
 ENDPOINTS = ("search_jobs", "get_job_detail", "get_facets")
 SIMILAR_JOBS = 5
 KEYS = "parsebot-keys"  # key -> tier, in the world's store: every worker sees the same keys
+CREDIT_STATUSES = (402, 429)  # out of credits: our envelope, or the reference's only 429
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,11 @@ class ParseBotBackend:
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
         self.world = runtime.world
+        self.credit_status = runtime.config.parsebot_credit_status
+        if self.credit_status not in CREDIT_STATUSES:
+            raise ValueError(
+                f"parsebot_credit_status must be 402 or 429, not {self.credit_status!r}"
+            )
         self.configured = self._initial_keys()
         for key, tier in self.configured.items():  # kept by a worker that restarts
             self.world.put_entry(KEYS, key, tier, replace=False)
