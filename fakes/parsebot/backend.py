@@ -164,9 +164,14 @@ class ParseBotBackend:
 
     # ---- the scraper's endpoints ---------------------------------------------------------
     def search_jobs(self, q: SearchQuery) -> dict[str, Any]:
+        """A page of hits with the aggregations `get_facets` computes for the same inputs
+        (the seed: "paginated results with aggregations"), from one state of the index."""
         started = time.perf_counter()  # `took` is elapsed time, as the search engine reports
-        page = query.search(self.index, q, self.world.now())
-        return serialize.search_result(page, _millis(started))
+        now = self.world.now()
+        with self.index.reading() as index:  # re-entrant: both steps see the same events
+            page = query.search(index, q, now)
+            _, aggregations = facets.aggregations(index, q, now)
+        return serialize.search_result(page, aggregations, _millis(started))
 
     def get_facets(self, q: SearchQuery) -> dict[str, Any]:
         started = time.perf_counter()

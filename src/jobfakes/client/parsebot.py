@@ -64,7 +64,8 @@ class ParseBotClient:
     # ---- the endpoints -----------------------------------------------------------------------
     def search_jobs(self, q: str | None = None, *, start: int = 0, size: int = 25,
                     sort: str | None = None, **filters: Any) -> dict[str, Any]:  # fmt: skip
-        """One page: `{"hits": {"hits", "total", "max_score"}, "took", "total"}`. Filters:
+        """One page: `{"hits": {"hits", "total", "max_score"}, "aggregations", "took",
+        "total"}` (the aggregations as `get_facets` gives them). Filters:
         extent, remote, sector, counties, municipals, published, engagementType (a string,
         or a list for several values)."""
         inputs = {"q": q, "from": start, "size": size, "sort": sort, **filters}

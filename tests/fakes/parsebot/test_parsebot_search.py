@@ -14,7 +14,7 @@ from tests.fakes.parsebot.parsebot_helpers import active_ads, all_hits, call, da
 
 def test_the_result_has_the_seed_samples_search_engine_shape(parsebot_inprocess):
     result = data(parsebot_inprocess, "search_jobs", q="leder", size=5)
-    assert list(result) == ["hits", "took", "total"]
+    assert list(result) == ["hits", "aggregations", "took", "total"]
     assert list(result["hits"]) == ["hits", "total", "max_score"]
     assert result["total"] == result["hits"]["total"]
     assert result["total"]["relation"] == "eq" and result["total"]["value"] > 5
