@@ -161,8 +161,6 @@ def _first_published(raw: Raw) -> str | None:
         return None
     if not isinstance(first, str):
         raise ParamError("published", f"expected a string, got {type(first).__name__}")
-    if len(first) > 100:
-        return None  # no label nor ISO date is this long: ignored like any unknown value
     return first
 
 
