@@ -169,8 +169,9 @@ class ParseBotBackend:
         started = time.perf_counter()  # `took` is elapsed time, as the search engine reports
         now = self.world.now()
         with self.index.reading() as index:  # re-entrant: both steps see the same events
-            page = query.search(index, q, now)
-            _, aggregations = facets.aggregations(index, q, now)
+            w = query.where(index, q.filters, q.q, now)  # the words matched once for both
+            page = query.search(index, q, now, w)
+            _, aggregations = facets.aggregations(index, q, now, w)
         return serialize.search_result(page, aggregations, _millis(started))
 
     def get_facets(self, q: SearchQuery) -> dict[str, Any]:
