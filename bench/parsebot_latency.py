@@ -1,5 +1,7 @@
 """parse.bot fake latency over a 50k-ad world, through ParseBotClient and the in-process
-adapter: search_jobs with q and two filters, get_facets without and with inputs.
+adapter: search_jobs with q and two filters, get_facets without and with inputs; then, without
+HTTP, what the aggregations in search_jobs cost: the backend's search_jobs against the page alone
+(the search as it was before it carried aggregations), in the same run.
 
 python bench/parsebot_latency.py [ADS] [CALLS]
 """
@@ -76,10 +78,23 @@ def main() -> None:
         word, filters = combos[i % len(combos)]
         fresh(i).get_facets(word, **filters)
 
+    from jobfakes.fakes.parsebot import params, query
+
+    inputs = [params.search_query({"q": [w], **{k: [v] for k, v in f.items()}})
+              for w, f in combos]  # fmt: skip
+
+    def page_alone(i: int) -> None:
+        query.search(backend.index, inputs[i % len(inputs)], backend.world.now())
+
+    def with_aggregations(i: int) -> None:
+        backend.search_jobs(inputs[i % len(inputs)])
+
     rows = [
         ("search_jobs, q + two filters", _timed(calls, search)),
         ("get_facets, no inputs", _timed(calls, facets)),
         ("get_facets, q + two filters", _timed(calls, narrowed)),
+        ("backend: the page alone (no aggregations)", _timed(calls, page_alone)),
+        ("backend: search_jobs (page + aggregations)", _timed(calls, with_aggregations)),
     ]
     print(
         f"{ads} ads ({indexed} active): world {built:.1f} s, search index {index_time:.1f} s;"
@@ -88,6 +103,8 @@ def main() -> None:
     print("| call | p50 ms | p99 ms |\n|---|---|---|")
     for name, (p50, p99) in rows:
         print(f"| {name} | {p50:.1f} | {p99:.1f} |")
+    (alone, _), (both, _) = rows[3][1], rows[4][1]
+    print(f"aggregations in search_jobs: p50 x{both / alone:.2f} of the page alone")
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # imported on first use, as in core/ratelimit.py
 
 DEFAULT_USER, DEFAULT_PASSWORD = "jobfeed", "jobfeed"
 DEFAULT_LIMITS = "4/second;30/minute"
-ACCOUNTS = "jobfeed-accounts"  # user -> [password, limits], in the world's store
+ACCOUNTS = "jobfeed-accounts"  # user -> [password, limits, api], in the world's store
 
 
 def parse_limits(text: str | None) -> tuple[RateLimitItem, ...]:
@@ -39,6 +39,7 @@ class Account:
     user: str
     password: str
     limits_text: str
+    api: bool = True  # the account's "API feature" (the reference: it must be enabled)
 
     @property
     def limits(self) -> tuple[RateLimitItem, ...]:
@@ -73,8 +74,11 @@ class Accounts:
     def reset(self) -> None:
         self._world.reset_entries(ACCOUNTS, self._configured)
 
-    def add(self, user: str, password: str, limits: str | object | None = ...) -> Account:
-        """Add or replace an account; `limits` omitted = the server's default, None = none."""
+    def add(
+        self, user: str, password: str, limits: str | object | None = ..., api: bool = True
+    ) -> Account:
+        """Add or replace an account; `limits` omitted = the server's default, None = none;
+        `api=False`: an account without the API feature."""
         if limits is ...:
             text = self._limits_text
         elif limits is None:
@@ -83,7 +87,7 @@ class Accounts:
             assert isinstance(limits, str)
             parse_limits(limits)  # a malformed value is refused now
             text = limits
-        account = Account(user, password, text)
+        account = Account(user, password, text, api)
         self._world.put_entry(ACCOUNTS, user, _encode(account))
         return account
 
@@ -99,9 +103,9 @@ class Accounts:
 
 
 def _encode(account: Account) -> str:
-    return orjson.dumps([account.password, account.limits_text]).decode()
+    return orjson.dumps([account.password, account.limits_text, account.api]).decode()
 
 
 def _decode(user: str, value: str) -> Account:
-    password, limits_text = orjson.loads(value)
-    return Account(user, password, limits_text)
+    password, limits_text, *api = orjson.loads(value)  # stores written before `api`: enabled
+    return Account(user, password, limits_text, bool(api[0]) if api else True)

@@ -33,6 +33,13 @@ OPS: dict[str, Callable[[list[float]], float]] = {
 INTERVALS = ("week", "month", "quarter", "year")
 _BUCKETS = re.compile(r"buckets_(-?\d{1,9})_(-?\d{1,9})_(\d{1,9})")
 ALL = "_all"
+# Without a group field the whole result set is one bucket, written as the `_all` placeholder
+# of `_totals` rows (header and row), so that the metric is last and a real harvester's
+# `rows[1][1]` is the total. The real answer is not public: set to None for `[["count"], [N]]`.
+WHOLE_SET_CELL: str | None = ALL
+# `_totals=1`: a total row after each intermediate bucket (the reference's example). A last
+# row of `_all` cells only (the whole set) is in no public example: off, True brings it back.
+GRAND_TOTAL_ROW = False
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,8 @@ class Request:
 
     def header(self) -> list[str]:
         names = [d.key for d in self.dims]
+        if not names and WHOLE_SET_CELL is not None:
+            names = [WHOLE_SET_CELL]
         if self.op is None:
             return [*names, "count"]
         assert self.metric is not None

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 from jobfakes.fakes.jobfeed import aggregate as agg
 from jobfakes.fakes.jobfeed import buckets
 from jobfakes.fakes.jobfeed.accounts import Accounts
-from jobfakes.fakes.jobfeed.params import Pairs, ParamError, SearchQuery, field_ref, split
+from jobfakes.fakes.jobfeed.params import (
+    SORT_MISSING_LAST,
+    Pairs,
+    ParamError,
+    SearchQuery,
+    field_ref,
+    split,
+)
 from jobfakes.fakes.jobfeed.serialize import Labeller
 
 from jobfakes.world.jobfeed.fields import (
@@ -309,6 +316,8 @@ class JobfeedBackend:
         parts, args = [], ()
         for level, spec, desc in query.sort:
             direction = "DESC" if desc else "ASC"
+            if SORT_MISSING_LAST:
+                direction += " NULLS LAST"
             if (level or spec.default_level) == "job" or "posting" not in spec.levels:
                 parts.append(f"j.{spec.name} {direction}")
             else:  # the value of the posting shown: the first matching one

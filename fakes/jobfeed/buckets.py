@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from jobfakes.fakes.jobfeed import aggregate
 from jobfakes.fakes.jobfeed.aggregate import ALL, INTERVALS, OPS, Dim, Request
 from jobfakes.fakes.jobfeed.serialize import Labeller
 
@@ -195,10 +196,11 @@ def table(
                 )
 
     if n == 0:
-        out.append(metrics(levels[0].get((), Stats())))
+        whole = [] if aggregate.WHOLE_SET_CELL is None else [aggregate.WHOLE_SET_CELL]
+        out.append([*whole, *metrics(levels[0].get((), Stats()))])
         return out
     emit((), 0)
-    if request.totals:
+    if request.totals and aggregate.GRAND_TOTAL_ROW:
         out.append([*[ALL] * n, *metrics(levels[0].get((), Stats()))])
     return out
 

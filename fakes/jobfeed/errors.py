@@ -11,6 +11,7 @@ from flask import Response
 _TITLES = {
     400: "Bad Request",
     401: "Unauthorized",
+    403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",
     415: "Unsupported Media Type",
@@ -40,4 +41,17 @@ def unauthorized() -> Response:
         401,
         "Basic authentication with a Jobfeed username and password is required",
         **{"WWW-Authenticate": 'Basic realm="Jobfeed API"'},
+    )
+
+
+# An account whose credentials are right but that lacks the API feature. The real answer is not
+# public; 403 says "known, not allowed", where a 401 would tell the client to fix credentials
+# that are right (and clients retry or re-prompt on a 401).
+NO_API_FEATURE_STATUS = 403
+
+
+def no_api_feature(user: str) -> Response:
+    return error(
+        NO_API_FEATURE_STATUS,
+        f"The account {user!r} does not have the API feature enabled; ask Textkernel to enable it",
     )

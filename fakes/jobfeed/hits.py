@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import orjson
 from jobfakes.fakes.jobfeed import columnar
+from jobfakes.fakes.jobfeed.params import SORT_MISSING_LAST
 
 from jobfakes.query.arrays import Ints, Matches
 from jobfakes.world.jobfeed.fields import Field
@@ -53,14 +54,15 @@ class Hits:
     def sorted_page(
         self, sort: Sequence[tuple[str, Field, bool]], offset: int, limit: int
     ) -> list[int]:
-        """The page's job rowids by (level, field, descending) keys, then rowid, as SQLite
-        orders them: a missing value lowest; a posting-level value from the first matching
-        posting."""
+        """The page's job rowids by (level, field, descending) keys, then rowid, as the SQL
+        path orders them: a missing value last (or lowest, see `SORT_MISSING_LAST`); a
+        posting-level value from the first matching posting."""
         keys = [self.jobs]  # np.lexsort: the last key is the first order
         for level, spec, descending in reversed(sort):
             values, present = self._sort_values(level, spec)
             sign = -1 if descending else 1
-            keys += [sign * values, sign * present.astype(np.int64)]
+            missing = (~present if SORT_MISSING_LAST else sign * present).astype(np.int64)
+            keys += [sign * values, missing]
         order = np.lexsort(keys)[offset : offset + limit]
         return list(self.jobs[order].tolist())
 

@@ -15,6 +15,10 @@ from jobfakes.world.jobfeed.fields import CATALOGUE, LANGUAGES, NUMERIC_TYPES, F
 MAX_WINDOW = 10_000  # _limit + _offset
 MAX_FACETS = 20
 DEFAULT_LIMIT = 10
+# `_sort`: jobs missing the field come last in both directions, Elasticsearch's default
+# (`"missing": "_last"`); the real service's order is not public. False: SQLite's order
+# (missing lowest: first ascending, last descending).
+SORT_MISSING_LAST = True
 Pairs = Sequence[tuple[str, str]]
 
 
@@ -175,10 +179,22 @@ def output(raw: str | None) -> Output:
             postings = True
             posting_fields.append(spec)
             continue
-        if any(key == spec.name for key, _, _ in top):
+        where = level or spec.default_level
+        if any(s.name == spec.name and at == where for _, at, s in top):
             raise ParamError("_fields", f"field {spec.name!r} is asked for twice")
-        top.append((spec.name, level or spec.default_level, spec))
-    return Output(tuple(top), postings, tuple(posting_fields))
+        top.append((spec.name if level is None else item.strip(), where, spec))
+    return Output(tuple(_keys(top)), postings, tuple(posting_fields))
+
+
+def _keys(top: list[tuple[str, str, Field]]) -> list[tuple[str, str, Field]]:
+    """Each field under its name; `job:F` too, unless `F` is asked at its other level as well
+    (`_fields=job:profession,profession`): then `job:F` is keyed as asked."""
+    levels: dict[str, int] = {}
+    for _, _, spec in top:
+        levels[spec.name] = levels.get(spec.name, 0) + 1
+    return [
+        (asked if levels[spec.name] > 1 else spec.name, where, spec) for asked, where, spec in top
+    ]
 
 
 def sort(options: dict[str, str]) -> tuple[tuple[str | None, Field, bool], ...]:

@@ -62,6 +62,8 @@ def blueprint() -> Blueprint:
         account = _backend().accounts.check(auth.username, auth.password or "")
         if account is None:
             return errors.unauthorized()
+        if not account.api:  # refused before its rate limits count
+            return errors.no_api_feature(account.user)
         request.environ["jobfakes.jobfeed.user"] = account.user
         state = runtime()
         now = state.world.now()
@@ -120,7 +122,12 @@ def blueprint() -> Blueprint:
     @bp.get("/__admin/jobfeed/accounts")
     def admin_accounts() -> Response:
         accounts = [
-            {"user": a.user, "fingerprint": fingerprint(a.password), "limits": a.limits_text}
+            {
+                "user": a.user,
+                "fingerprint": fingerprint(a.password),
+                "limits": a.limits_text,
+                "api": a.api,
+            }
             for a in _backend().accounts.all()
         ]
         return Response(orjson.dumps(accounts), mimetype="application/json")
@@ -141,14 +148,18 @@ def blueprint() -> Blueprint:
         limits = body.get("limits", ...)
         if limits is not ... and limits is not None and not isinstance(limits, str):
             return admin_error("limits must be a string such as '100/second' or null")
+        api = body.get("api", True)
+        if not isinstance(api, bool):
+            return admin_error("api must be true or false (the account's API feature)")
         try:
-            account = _backend().accounts.add(name, password, limits)
+            account = _backend().accounts.add(name, password, limits, api)
         except ValueError as error:
             return admin_error(f"limits: {error}")
         body = {
             "user": account.user,
             "fingerprint": fingerprint(account.password),
             "limits": account.limits_text,
+            "api": account.api,
         }
         return Response(orjson.dumps(body), status=201, mimetype="application/json")
 

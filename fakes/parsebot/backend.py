@@ -26,6 +26,7 @@ SCRAPER_ID = "ab1a4dc6-c874-4fb4-b6b6-4be87c791e61"
 ENDPOINTS = ("search_jobs", "get_job_detail", "get_facets")
 SIMILAR_JOBS = 5
 KEYS = "parsebot-keys"  # key -> tier, in the world's store: every worker sees the same keys
+CREDIT_STATUSES = (402, 429)  # out of credits: our envelope, or the reference's only 429
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,11 @@ class ParseBotBackend:
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
         self.world = runtime.world
+        self.credit_status = runtime.config.parsebot_credit_status
+        if self.credit_status not in CREDIT_STATUSES:
+            raise ValueError(
+                f"parsebot_credit_status must be 402 or 429, not {self.credit_status!r}"
+            )
         self.configured = self._initial_keys()
         for key, tier in self.configured.items():  # kept by a worker that restarts
             self.world.put_entry(KEYS, key, tier, replace=False)
@@ -158,9 +164,15 @@ class ParseBotBackend:
 
     # ---- the scraper's endpoints ---------------------------------------------------------
     def search_jobs(self, q: SearchQuery) -> dict[str, Any]:
+        """A page of hits with the aggregations `get_facets` computes for the same inputs
+        (the seed: "paginated results with aggregations"), from one state of the index."""
         started = time.perf_counter()  # `took` is elapsed time, as the search engine reports
-        page = query.search(self.index, q, self.world.now())
-        return serialize.search_result(page, _millis(started))
+        now = self.world.now()
+        with self.index.reading() as index:  # re-entrant: both steps see the same events
+            w = query.where(index, q.filters, q.q, now)  # the words matched once for both
+            page = query.search(index, q, now, w)
+            _, aggregations = facets.aggregations(index, q, now, w)
+        return serialize.search_result(page, aggregations, _millis(started))
 
     def get_facets(self, q: SearchQuery) -> dict[str, Any]:
         started = time.perf_counter()

@@ -39,16 +39,24 @@ def rate_limited(per_minute: int, retry_after: int) -> Response:
     )
 
 
-def no_credits(tier: str, credits: int, used: int, retry_after: int) -> Response:
-    return envelope(
+def no_credits(status: int, tier: str, credits: int, used: int, retry_after: int) -> Response:
+    """Out of monthly credits, with `Retry-After` until they renew: our 402 envelope, or
+    (`--parsebot-credit-status 429`) a 429 `detail` like the minute limit's."""
+    message = f"Monthly credits exhausted: {used} of {credits} used on the {tier} tier."
+    headers = {"Retry-After": str(retry_after)}
+    if status == 429:
+        return detail(429, f"{message} Retry after {retry_after} s.", headers)
+    response = envelope(
         402,
         "insufficient_credits",
-        f"Monthly credits exhausted: {used} of {credits} used on the {tier} tier.",
+        message,
         tier=tier,
         credits_limit=credits,
         credits_used=used,
         retry_after=retry_after,
     )
+    response.headers.update(headers)
+    return response
 
 
 def bad_input(message: str, param: str | None = None, **extra: Any) -> Response:

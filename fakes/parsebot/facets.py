@@ -11,7 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from jobfakes.fakes.parsebot.params import PUBLISHED_RANGES, SearchQuery
-from jobfakes.fakes.parsebot.query import published_thresholds, where
+from jobfakes.fakes.parsebot.query import Where, published_thresholds, where
 
 from jobfakes.world.search import UNKNOWN, SearchIndex
 from jobfakes.world.times import US, iso_java
@@ -34,11 +34,13 @@ def _terms(counts: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def aggregations(index: SearchIndex, query: SearchQuery, now: int) -> tuple[int, dict[str, Any]]:
-    """(hits with every filter, the aggregations object)."""
+def aggregations(
+    index: SearchIndex, query: SearchQuery, now: int, w: Where | None = None
+) -> tuple[int, dict[str, Any]]:
+    """(hits with every filter, the aggregations object); `w` as in `query.search`."""
     out: dict[str, Any] = {}
     with index.reading():
-        w = where(index, query.filters, query.q, now)
+        w = where(index, query.filters, query.q, now) if w is None else w
         everything = w.mask(index)
         positions = sum(int(n) * c for n, c in _counts(index, "positions", everything).items())
         out["positioncount"] = {"doc_count": everything.bit_count(), "sum": {"value": positions}}

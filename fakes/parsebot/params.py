@@ -123,19 +123,26 @@ def _values(raw: Raw, name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+# arbeidsplassen's check of `published` (pam-stillingsok `query.ts`): one of its labels, or a
+# string of this ISO 8601 form; any other value is silently dropped (no date filter).
+_ISO_8601_DATE = re.compile(
+    r"\d{4}(-\d\d(-\d\d(T\d\d:\d\d(:\d\d)?(\.\d+)?(([+-]\d\d:\d\d)|Z)?)?)?)?", re.I
+)
+
+
 def published(text: str | None) -> tuple[str | None, int | None]:
-    """`now/d`, `now-3d`, `now-7d`, or an ISO date or date-time (Oslo time without an offset)."""
-    if text is None or not text.strip():
-        return None, None
-    text = text.strip()
-    if text in PUBLISHED_RANGES:
+    """`now/d`, `now-3d`, `now-7d`, or an ISO date or date-time (Oslo time without an offset;
+    a year or a year and month alone mean their first day); anything else is ignored, as
+    arbeidsplassen ignores it. A value of the ISO form that is no date is refused."""
+    if text is None or text in PUBLISHED_RANGES:
         return text, None
+    if not _ISO_8601_DATE.fullmatch(text):
+        return None, None
+    padded = text.upper() + ("-01-01" if len(text) == 4 else "-01" if len(text) == 7 else "")
     try:
-        moment = datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(padded)
     except ValueError:
-        raise ParamError(
-            "published", f"expected now/d, now-3d, now-7d or an ISO date, got {text[:40]!r}"
-        ) from None
+        raise ParamError("published", f"not a date: {text[:40]!r}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=OSLO)
     try:
@@ -144,8 +151,21 @@ def published(text: str | None) -> tuple[str | None, int | None]:
         raise ParamError("published", f"date out of range: {text[:40]!r}") from None
 
 
+def _first_published(raw: Raw) -> str | None:
+    """The first `published` value (arbeidsplassen reads the first of repeated ones)."""
+    values = raw.get("published") or []
+    first = values[0] if values else None
+    if isinstance(first, list):  # a JSON list
+        first = first[0] if first else None
+    if first is None:
+        return None
+    if not isinstance(first, str):
+        raise ParamError("published", f"expected a string, got {type(first).__name__}")
+    return first
+
+
 def filters(raw: Raw) -> Filters:
-    label, since = published(_text(raw, "published", 100))
+    label, since = published(_first_published(raw))
     values = {name: _values(raw, name) for name in FILTERS}
     values["counties"] = tuple(v.upper() for v in values["counties"])
     values["municipals"] = tuple(v.upper() for v in values["municipals"])

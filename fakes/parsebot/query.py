@@ -165,11 +165,12 @@ def _expiry(value: int | None) -> int:
     return value if value is not None else 1 << 62
 
 
-def search(index: SearchIndex, query: SearchQuery, now: int) -> Page:
+def search(index: SearchIndex, query: SearchQuery, now: int, w: Where | None = None) -> Page:
     """One page of hits and the total. Without words in `q`, `relevant` means `published`
-    and every hit scores 1.0, as a match-all query does. bm25 is computed for the hits only."""
+    and every hit scores 1.0, as a match-all query does. bm25 is computed for the hits only.
+    `w`: the query's filters and words already evaluated (in the same `index.reading()`)."""
     with index.reading():
-        w = where(index, query.filters, query.q, now)
+        w = where(index, query.filters, query.q, now) if w is None else w
         mask = w.mask(index)
         total = mask.bit_count()
         sort = query.sort

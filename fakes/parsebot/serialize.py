@@ -62,14 +62,21 @@ def hit_source(ad: Ad) -> bytes:
     return orjson.dumps(source)
 
 
-def search_result(page: Page, took: int) -> dict[str, Any]:
+def search_result(page: Page, aggregations: dict[str, Any], took: int) -> dict[str, Any]:
+    """The search engine's answer: `hits`, then `aggregations` (as OpenSearch orders them),
+    `took`, and `total` once more, as in the seed's sample."""
     total = {"value": page.total, "relation": "eq"}
     hits = [
         {"_id": uuid, "_score": round(score, 4), "_source": orjson.Fragment(payload)}
         for uuid, payload, score in page.hits
     ]
     best = None if page.max_score is None else round(page.max_score, 4)
-    return {"hits": {"hits": hits, "total": total, "max_score": best}, "took": took, "total": total}
+    return {
+        "hits": {"hits": hits, "total": total, "max_score": best},
+        "aggregations": aggregations,
+        "took": took,
+        "total": total,
+    }
 
 
 def facets_result(total: int, aggregations: dict[str, Any], took: int) -> dict[str, Any]:

@@ -82,7 +82,10 @@ def blueprint() -> Blueprint:
         verdict = request.environ[_KEY][1]
         if verdict.outcome == "no_credits":
             tier = verdict.tier
-            return errors.no_credits(tier.name, tier.credits, verdict.used, verdict.retry_after)
+            return errors.no_credits(
+                backend().credit_status, tier.name, tier.credits, verdict.used,
+                verdict.retry_after,
+            )  # fmt: skip
         raw = _inputs()
         if endpoint == "get_job_detail":
             uuid = params.job_uuid(raw)

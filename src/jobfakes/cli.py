@@ -99,6 +99,11 @@ def main() -> None:
     help="parse.bot API key and tier: free, hobby, developer (repeatable).",
 )  # fmt: skip
 @click.option(
+    "--parsebot-credit-status", type=click.Choice(["402", "429"]), default=None,
+    callback=lambda _c, _p, v: None if v is None else int(v),
+    help="parse.bot status when the monthly credits are used up [402].",
+)  # fmt: skip
+@click.option(
     "--jobfeed-account", "jobfeed_accounts", multiple=True, metavar="USER:PASSWORD",
     help="Jobfeed basic-auth account (repeatable).",
 )  # fmt: skip

@@ -116,6 +116,7 @@ def test_search_count_aggregate_fields(unlimited):
     assert {r["job:profession"]: r["count"] for r in rows} == {
         code: unlimited.count(Query().where("job:profession", code)) for code in (696, 1260)
     }
+    assert unlimited.aggregate(q) == [{"_all": "_all", "count": total}]  # one bucket
     assert unlimited.count(q, group="posting") >= total
     assert unlimited.fields(field="education_level")["education_level"]["possible_values"]["9"]
     assert unlimited.search(q, limit=1, post=True)["total_count"] == total

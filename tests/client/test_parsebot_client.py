@@ -103,3 +103,18 @@ def test_detail_facets_and_errors(parsebot_inprocess):
         stranger.get_facets()
     with pytest.raises(ConfigError):
         ParseBotClient(fake.base_url, "k", tier="gold")
+
+
+@pytest.mark.jobfakes(now="2025-12-31T22:00:00Z", parsebot_credit_status=429)
+def test_credits_run_out_as_429_without_sleeping_until_next_month(parsebot_inprocess):
+    """A server that answers used-up credits with 429: the wait (past any minute window) is
+    not slept away; the client raises CreditsExhausted with the Retry-After."""
+    fake = parsebot_inprocess
+    client, time = _client(fake, new_key(fake, "free"), "free")
+    for _ in range(100):
+        client.get_facets()
+    with pytest.raises(CreditsExhausted) as caught:
+        client.get_facets()
+    assert caught.value.status == 429
+    assert caught.value.retry_after is not None and 60 < caught.value.retry_after <= 7200
+    assert max(time.slept) <= 60  # its own pacing only: no sleep of hours before a retry

@@ -62,8 +62,8 @@ def osa_distance(a: str, b: str) -> int:
 
 
 def lucene_edits(degree: float | None, length: int) -> int:
-    if degree is None:
-        return 2
+    if degree is None:  # Elasticsearch's query_string default fuzziness, AUTO (3, 6)
+        return 0 if length < 3 else 1 if length < 6 else 2
     if degree >= 1:
         return min(int(degree), 2)
     return 0 if degree == 0 else min(int((1 - degree) * length), 2)
@@ -79,14 +79,24 @@ def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _sort_key(level: str, name: str) -> Callable[[tuple[Any, Any]], tuple[int, Any]]:
-    """The sort key of (job, shown posting) rows by one field, missing values lowest."""
+def _sort_value(level: str, name: str) -> Callable[[tuple[Any, Any]], Any]:
+    """The value a (job, shown posting) row is sorted by: the job's or the shown posting's."""
 
-    def key(row: tuple[Any, Any]) -> tuple[int, Any]:
-        value = (row[0] if level == "job" else row[1]).get(name)
-        return (0, 0) if value is None else (1, value)
+    def value(row: tuple[Any, Any]) -> Any:
+        return (row[0] if level == "job" else row[1]).get(name)
 
-    return key
+    return value
+
+
+def sort_missing_last(
+    rows: list[tuple[Any, Any]], level: str, name: str, descending: bool
+) -> list[tuple[Any, Any]]:
+    """A stable sort by one field with rows missing it last in either direction
+    (Elasticsearch's default `"missing": "_last"`)."""
+    value = _sort_value(level, name)
+    present = [row for row in rows if value(row) is not None]
+    present.sort(key=value, reverse=descending)  # stable, also reversed
+    return present + [row for row in rows if value(row) is None]
 
 
 class Oracle:
@@ -128,8 +138,8 @@ class Oracle:
         self, clauses: Sequence[Clause], sort: Sequence[tuple[str, str, bool]]
     ) -> list[str]:
         """job_id of the matching jobs in `_sort` order: (level, field, descending) each, a
-        posting-level value taken from the first matching posting, missing values lowest (as
-        SQLite orders NULL), then job order."""
+        posting-level value taken from the first matching posting, missing values last in both
+        directions (as Elasticsearch sorts), then job order."""
         posting = [c for c in clauses if c.level == "posting"]
         rows = []
         for job in self.jobs:  # in job (rowid) order
@@ -137,7 +147,7 @@ class Oracle:
                 shown = next(p for p in job["postings"] if self._all(p, posting))
                 rows.append((job, shown))
         for level, name, descending in reversed(sort):
-            rows.sort(key=_sort_key(level, name), reverse=descending)  # stable, also reversed
+            rows = sort_missing_last(rows, level, name, descending)
         return [job["job_id"] for job, _ in rows]
 
     def job_matches(self, job: Mapping[str, Any], clauses: Sequence[Clause]) -> bool:

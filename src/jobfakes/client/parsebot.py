@@ -21,6 +21,7 @@ from jobfakes.errors import ConfigError, CreditsExhausted, RateLimited
 SCRAPER_ID = "ab1a4dc6-c874-4fb4-b6b6-4be87c791e61"
 TIER_RATES = {"free": 5, "hobby": 20, "developer": 250}  # calls per minute
 WINDOW = 10_000  # the search refuses from + size beyond this
+MINUTE = 60.0  # a 429 asking to wait longer is not the minute window: credits (or a day) out
 
 
 class ParseBotClient:
@@ -63,7 +64,8 @@ class ParseBotClient:
     # ---- the endpoints -----------------------------------------------------------------------
     def search_jobs(self, q: str | None = None, *, start: int = 0, size: int = 25,
                     sort: str | None = None, **filters: Any) -> dict[str, Any]:  # fmt: skip
-        """One page: `{"hits": {"hits", "total", "max_score"}, "took", "total"}`. Filters:
+        """One page: `{"hits": {"hits", "total", "max_score"}, "aggregations", "took",
+        "total"}` (the aggregations as `get_facets` gives them). Filters:
         extent, remote, sector, counties, municipals, published, engagementType (a string,
         or a list for several values)."""
         inputs = {"q": q, "from": start, "size": size, "sort": sort, **filters}
@@ -98,7 +100,12 @@ class ParseBotClient:
             response = self._send(endpoint, given)
             if response.status_code != 429:
                 break
-            self.sleep(_retry_after(response, 60.0))
+            wait = _retry_after(response, MINUTE)
+            if wait > MINUTE:  # a server that answers used-up credits with 429
+                raise CreditsExhausted(
+                    f"{endpoint}: {response.text[:200]}", 429, response.url, wait
+                )
+            self.sleep(wait)
         else:
             raise RateLimited(
                 f"{endpoint}: still rate limited after {self.max_retries} retries",
@@ -144,6 +151,9 @@ def _retry_after(response: requests.Response, default: float) -> float:
 
 
 def _credit_wait(response: requests.Response) -> float | None:
+    """The seconds until the credits renew: `Retry-After`, else the body's `retry_after`."""
+    if "Retry-After" in response.headers:
+        return _retry_after(response, 0.0)
     try:
         value = response.json()["error"].get("retry_after")
     except (ValueError, KeyError, TypeError, AttributeError):

@@ -26,6 +26,7 @@ class Config:
     redis_url: str | None = None  # rate-limit counts shared by several processes
     publicfeed_cap: int = 5000  # total hits the public feed reports and pages through
     parsebot_keys: tuple[str, ...] = ()  # "KEY:TIER"; empty = one Developer key
+    parsebot_credit_status: int = 402  # out of monthly credits: 402 or 429
     jobfeed_accounts: tuple[str, ...] = ()  # "USER:PASSWORD"; empty = one account
     jobfeed_limits: str | None = None  # e.g. "100/second"; "none" = unlimited
     jobs: int = 5000  # jobs in the Dutch (Jobfeed) world

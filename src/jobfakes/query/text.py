@@ -49,11 +49,18 @@ MAX_EDITS = 2  # Lucene's fuzzy automata support at most two edits
 MAX_EXPANSIONS = 50  # Elasticsearch's fuzzy_max_expansions default
 
 
+# Bare `term~`: Elasticsearch's query_string default fuzziness `AUTO:3,6`: no edit below 3
+# characters, one below 6, two from 6 on. (Lucene's own syntax page says 2 edits always.)
+AUTO_FUZZINESS = (3, 6)
+
+
 def fuzzy_edits(degree: float | None, term: str) -> int:
-    """Lucene's reading of `term~degree`: none is 2; an integer is capped at 2; a legacy
-    similarity below 1 becomes (1 - similarity) * length, capped at 2."""
+    """Elasticsearch's reading of `term~degree`: none is AUTO (by the term's length); an
+    integer is capped at 2; a legacy similarity below 1 becomes (1 - similarity) * length,
+    capped at 2."""
     if degree is None:
-        return MAX_EDITS
+        low, high = AUTO_FUZZINESS
+        return 0 if len(term) < low else 1 if len(term) < high else MAX_EDITS
     if degree >= 1:
         return min(int(degree), MAX_EDITS)
     if degree == 0:

@@ -155,7 +155,8 @@ def test_fields_endpoint(jf):
 def test_metric_median_matches_the_ground_truth(jf, truth):
     rows = jf.ok("aggregate", _metric="median__salary,count")
     values = [j["salary"] for j in truth if j["salary"] is not None]
-    assert rows == [["median__salary", "count"], [float(statistics.median(values)), len(truth)]]
+    median = float(statistics.median(values))
+    assert rows == [["_all", "median__salary", "count"], ["_all", median, len(truth)]]
 
 
 def test_sort_on_a_posting_level_field_uses_the_shown_posting(jf):

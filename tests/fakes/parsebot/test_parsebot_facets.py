@@ -148,3 +148,22 @@ def test_every_bucket_counts_the_hits_that_carry_its_value(parsebot_inprocess, f
                 v for v in VALUES.get(facet, []) if any(_carries(ad, facet, v) for ad in hits)
             }
             assert carried <= set(buckets[facet])
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(filters=FILTERS, q=WORDS, size=st.sampled_from([1, 25, 100]))
+def test_search_jobs_returns_the_aggregations_get_facets_computes(
+    parsebot_inprocess, filters, q, size
+):
+    """The seed: `search_jobs` "returns paginated results with aggregations (facets)", in the
+    search engine's shape beside `hits` (issue 14, item 22)."""
+    fake = fresh(parsebot_inprocess)
+    inputs = {k: ",".join(v) if isinstance(v, list) else v for k, v in filters.items()}
+    if q:
+        inputs["q"] = q
+    page = data(fake, "search_jobs", size=size, **inputs)
+    assert list(page) == ["hits", "aggregations", "took", "total"]
+    facets = data(fake, "get_facets", **inputs)
+    assert page["aggregations"] == facets["aggregations"]
+    assert page["total"] == facets["total"] == page["hits"]["total"]
+    assert page["aggregations"]["positioncount"]["doc_count"] == page["total"]["value"]

@@ -14,7 +14,7 @@ from tests.fakes.parsebot.parsebot_helpers import active_ads, all_hits, call, da
 
 def test_the_result_has_the_seed_samples_search_engine_shape(parsebot_inprocess):
     result = data(parsebot_inprocess, "search_jobs", q="leder", size=5)
-    assert list(result) == ["hits", "took", "total"]
+    assert list(result) == ["hits", "aggregations", "took", "total"]
     assert list(result["hits"]) == ["hits", "total", "max_score"]
     assert result["total"] == result["hits"]["total"]
     assert result["total"]["relation"] == "eq" and result["total"]["value"] > 5
@@ -234,8 +234,6 @@ def test_pages_tile_the_hits_and_the_window_ends_at_10000(parsebot_inprocess):
         ({"from": "-1"}, "from"),
         ({"from": "99999999999999999999"}, "from"),
         ({"sort": "oldest"}, "sort"),
-        ({"published": "now-1d"}, "published"),
-        ({"published": "11.11.2025"}, "published"),
         ({"published": "2025-13-45"}, "published"),
         ({"q": "x" * 513}, "q"),
     ],
