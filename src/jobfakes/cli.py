@@ -146,6 +146,7 @@ def serve(
         state = runtime()
         base = f"http://{host}:{port}"
         click.echo(f"jobfakes serving {', '.join(s.name for s in state.specs)} at {base}")
+        click.echo(f"dashboard: {base}/__admin/ui")
         if config.admin_token and not is_loopback(host):
             click.echo(f"control plane admin token: {config.admin_token}")
         for spec in state.specs:
