@@ -100,9 +100,21 @@ function show(view) {
   refresh();
 }
 
-for (const button of document.querySelectorAll("#tabs button")) {
-  button.addEventListener("click", () => show(button.dataset.view));
+const VIEWS = ["world", "traffic", "access", "faults"];
+
+function hashView() {
+  const wanted = location.hash.slice(1);
+  return VIEWS.includes(wanted) ? wanted : "world";
 }
+
+for (const button of document.querySelectorAll("#tabs button")) {
+  button.addEventListener("click", () => {
+    if (location.hash.slice(1) === button.dataset.view) show(button.dataset.view);
+    else location.hash = button.dataset.view;  // the hashchange shows it: links to a view work
+  });
+}
+
+window.addEventListener("hashchange", () => { if (state.fakes.length) show(hashView()); });
 
 function refresh() {
   const views = { world: loadWorld, traffic: loadTraffic, access: loadAccess, faults: loadFaults };
@@ -453,6 +465,7 @@ async function start() {
     const { data } = await api("GET", "/__admin/world?days=14");
     state.fakes = data.fakes;
     state.tokenFakes = data.token_fakes || [];
+    showClock(data.now, data.mode);
   } catch (error) {
     if (!(error instanceof AuthNeeded)) say("clock-msg", error.message, true);
     return;
@@ -466,8 +479,7 @@ async function start() {
   const [faults, scenarios] = await Promise.all([probe("/__admin/faults"), probe("/__admin/scenarios")]);
   state.faults = faults !== undefined || scenarios !== undefined;
   document.querySelector('#tabs button[data-view="faults"]').hidden = !state.faults;
-  const wanted = location.hash.slice(1);
-  show(["world", "traffic", "access", "faults"].includes(wanted) ? wanted : "world");
+  show(hashView());
 }
 
 setInterval(() => {
