@@ -299,3 +299,29 @@ def test_without_a_token_the_page_is_guarded_like_the_control_plane():
 def test_basic_auth_header_is_not_journalled(world):
     secret = base64.b64encode(b"jobfeed:jobfeed").decode()
     assert secret not in journal(world).text
+
+
+def test_the_page_loads_nothing_from_elsewhere(world):
+    """No CDN: every address in the page and its assets is the server's own."""
+    import re
+
+    for path in ("/__admin/ui", "/__admin/ui/app.js", "/__admin/ui/app.css"):
+        body = world.get(BASE + path).text
+        foreign = set(re.findall(r"https?://[^\s\"'`)]+", body)) - {"http://www.w3.org/2000/svg"}
+        assert foreign == set(), path
+        assert "//cdn" not in body and "@import" not in body
+
+
+def test_the_journal_keeps_the_newest_entries_and_their_counts():
+    session = _session(create_app(Config(ads=200, jobs=100, fakes=("navfeed",), journal_size=40)))
+    for number in range(1, 2501):  # past the in-memory batch of 1000, twice
+        session.get(f"{BASE}/nowhere/{number}")
+    entries = journal(session).json()
+    assert [e["path"] for e in entries] == [f"/nowhere/{n}" for n in range(2461, 2501)]
+    page = journal(session, limit=5, status="4xx")
+    assert page.headers["X-Total-Count"] == "40"
+    chart = session.get(f"{BASE}/__admin/requests/chart").json()
+    assert sum(chart["fakes"]["(none)"]["4xx"]) == 40
+    session.delete(f"{BASE}/__admin/requests")
+    assert journal(session, limit=5).headers["X-Total-Count"] == "0"
+    assert session.get(f"{BASE}/__admin/requests/chart").json()["fakes"] == {}

@@ -69,7 +69,7 @@ def create_app(config: Config | None = None, world: World | None = None) -> Flas
         config=config,
         world=world,
         specs=specs,
-        journal=Journal(path=traffic_path(world.store.path)),
+        journal=Journal(config.journal_size, traffic_path(world.store.path)),
         limiter=Limiter(config.redis_url, shared_file=traffic_path(world.store.path)),
     )
     app.extensions["jobfakes"] = state

@@ -15,15 +15,21 @@ import os
 import sqlite3
 import threading
 import time
+from collections import Counter
 from typing import Any
 
 from jobfakes.core.journal_query import Query, count_sql, page_sql, rows_to_entries
 from jobfakes.world.store import TRAFFIC_SCHEMA, Store
+from jobfakes.world.times import US
 
 # (world time, method, path, query, status, fake, latency in real microseconds)
 Entry = tuple[int, str, str, str, int, str | None, int]
 JOURNAL_SIZE = 100_000  # entries kept: the dashboard pages through this many
-_TRIM_EVERY = 1000
+MINUTE = 60 * US  # the journal's counts per fake and status class are kept per world minute
+COUNTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS journal_counts (fake TEXT NOT NULL, minute INTEGER NOT NULL,
+    class INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (fake, minute, class)) WITHOUT ROWID;
+"""
 _MEMORY_BATCH = 1000  # an in-memory journal writes when this many wait, or when read
 FLUSH_EVERY = 0.01  # seconds: how long a worker keeps its newest entries before writing them
 _COLUMNS = "time, method, path, query, status, fake, latency"
@@ -37,7 +43,6 @@ class Journal:
         self._shared = path is not None
         self._store = Store(path, TRAFFIC_SCHEMA)
         self._lock = threading.Lock()
-        self._appended = 0
         self._pending: list[Entry] = []
         self._flusher: tuple[int, threading.Thread] | None = None
         self._checked = False
@@ -80,6 +85,7 @@ class Journal:
     def _conn(self) -> Any:
         conn = self._store.conn
         if not self._checked:  # a traffic file written before the journal kept latencies
+            conn.executescript(COUNTS_SCHEMA)
             columns = {row[1] for row in conn.execute("PRAGMA table_info(journal)")}
             if "latency" not in columns:
                 with contextlib.suppress(sqlite3.OperationalError):  # another worker did
@@ -96,15 +102,36 @@ class Journal:
             return
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
-        conn.executemany(f"INSERT INTO journal ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", batch)
-        conn.execute("COMMIT")
-        self._appended += len(batch)
-        if self._appended >= _TRIM_EVERY:
-            self._appended = 0
-            conn.execute(
-                "DELETE FROM journal WHERE seq <= (SELECT max(seq) FROM journal) - ?",
-                (self._size,),
+        try:
+            conn.executemany(
+                f"INSERT INTO journal ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", batch
             )
+            added = Counter((e[5] or "", e[0] // MINUTE, e[4] // 100) for e in batch)
+            self._count(conn, added, 1)
+            # Keep exactly the newest `size` entries, and their counts with them.
+            cut = conn.execute("SELECT max(seq) - ? FROM journal", (self._size,)).fetchone()[0]
+            if cut is not None and cut > 0:
+                gone = conn.execute(
+                    "SELECT coalesce(fake, ''), time / ?, status / 100, count(*) FROM journal"
+                    " WHERE seq <= ? GROUP BY 1, 2, 3",
+                    (MINUTE, cut),
+                ).fetchall()
+                self._count(conn, Counter({(f, m, c): n for f, m, c, n in gone}), -1)
+                conn.execute("DELETE FROM journal WHERE seq <= ?", (cut,))
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    @staticmethod
+    def _count(conn: Any, counts: Counter[tuple[str, int, int]], sign: int) -> None:
+        conn.executemany(
+            "INSERT INTO journal_counts VALUES (?, ?, ?, ?) ON CONFLICT (fake, minute, class)"
+            " DO UPDATE SET n = n + excluded.n",
+            [(f, m, c, sign * n) for (f, m, c), n in counts.items()],
+        )
+        if sign < 0:
+            conn.execute("DELETE FROM journal_counts WHERE n <= 0")
 
     def _settle(self) -> None:
         """Write what this process holds; in a shared file, let the other workers write too."""
@@ -118,14 +145,14 @@ class Journal:
         lists them: oldest first unless the query asks for the newest first."""
         query = query or Query()
         self._settle()
-        sql, args = page_sql(query, self._size)
+        sql, args = page_sql(query)
         with self._lock:
             rows = self._conn().execute(sql, args).fetchall()
         return rows_to_entries(rows, redact)
 
     def count(self, query: Query | None = None) -> int:
-        """How many entries match `query`'s filters (paging aside)."""
-        sql, args = count_sql(query or Query(), self._size)
+        """How many entries match `query`'s filters (paging aside); call after `entries`."""
+        sql, args = count_sql(query or Query())
         with self._lock:
             return int(self._conn().execute(sql, args).fetchone()[0])
 
@@ -138,4 +165,8 @@ class Journal:
     def clear(self) -> None:
         with self._lock:
             self._pending = []
-            self._conn().execute("DELETE FROM journal")
+            conn = self._conn()
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("DELETE FROM journal")
+            conn.execute("DELETE FROM journal_counts")
+            conn.execute("COMMIT")

@@ -42,10 +42,27 @@ class Query:
     limit: int | None = None
     newest_first: bool = False
 
-    def where(self, size: int) -> tuple[str, list[Any]]:
-        """The WHERE clause of the filters (the newest `size` entries at most)."""
-        clauses = ["seq > (SELECT coalesce(max(seq), 0) FROM journal) - ?"]
-        args: list[Any] = [size]
+    @property
+    def counted(self) -> bool:
+        """Whether the per-minute counts answer this query's filters (fake, status class)."""
+        return self.method is None and not self.path and (self.status or "xx").endswith("xx")
+
+    def counts_where(self) -> tuple[str, list[Any]]:
+        """The WHERE clause of the filters over `journal_counts` (when `counted`)."""
+        clauses: list[str] = ["1"]
+        args: list[Any] = []
+        if self.fake is not None:
+            clauses.append("fake = ?")
+            args.append(self.fake)
+        if self.status is not None:
+            clauses.append("class = ?")
+            args.append(int(self.status[0]))
+        return " AND ".join(clauses), args
+
+    def where(self) -> tuple[str, list[Any]]:
+        """The WHERE clause of the filters and the page's bounds over `journal`."""
+        clauses: list[str] = ["1"]
+        args: list[Any] = []
         if self.fake is not None:
             clauses.append("fake IS NULL" if self.fake == "" else "fake = ?")
             args += [] if self.fake == "" else [self.fake]
@@ -72,8 +89,8 @@ class Query:
         return " AND ".join(clauses), args
 
 
-def page_sql(query: Query, size: int) -> tuple[str, tuple[Any, ...]]:
-    where, args = query.where(size)
+def page_sql(query: Query) -> tuple[str, tuple[Any, ...]]:
+    where, args = query.where()
     order = "DESC" if query.newest_first else "ASC"
     limit = -1 if query.limit is None else query.limit
     sql = (
@@ -83,9 +100,13 @@ def page_sql(query: Query, size: int) -> tuple[str, tuple[Any, ...]]:
     return sql, (*args, limit)
 
 
-def count_sql(query: Query, size: int) -> tuple[str, tuple[Any, ...]]:
+def count_sql(query: Query) -> tuple[str, tuple[Any, ...]]:
+    """How many entries match the filters: from the per-minute counts when they can say."""
+    if query.counted:
+        where, args = query.counts_where()
+        return f"SELECT coalesce(sum(n), 0) FROM journal_counts WHERE {where}", tuple(args)
     unpaged = Query(query.fake, query.method, query.path, query.status)
-    where, args = unpaged.where(size)
+    where, args = unpaged.where()
     return f"SELECT count(*) FROM journal WHERE {where}", tuple(args)
 
 

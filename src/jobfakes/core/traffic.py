@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from jobfakes.core.app import json_response, runtime
+from jobfakes.core.journal import MINUTE
 from jobfakes.core.journal_query import Query, QueryError, parse_query, wants_redaction
 from jobfakes.world.times import US, iso_utc
 
@@ -57,30 +58,35 @@ def _next_page(query: Query, entries: list[dict[str, Any]]) -> str:
 
 
 def request_chart(query: Query, buckets: int) -> dict[str, Any]:
-    """Requests per fake in `buckets` equal slices of the world time the journal spans (up to
-    now), by status class, and the mean latency of each slice."""
+    """Requests per fake in `buckets` equal slices (whole minutes) of the world time the
+    journal spans up to now, by status class. Filters by fake and status class read the
+    journal's per-minute counts; the others scan the entries."""
     journal = runtime().journal
-    where, args = query.where(journal.size)
-    span = f"SELECT min(time), max(time) FROM journal WHERE {where}"
-    low, high = journal.select(span, tuple(args))[0]
+    if query.counted:
+        where, args = query.counts_where()
+        sql = f"SELECT fake, minute, class, n FROM journal_counts WHERE {where}"
+    else:
+        where, args = query.where()
+        sql = (
+            "SELECT coalesce(fake, ''), time / ?, status / 100, count(*) FROM journal"
+            f" WHERE {where} GROUP BY 1, 2, 3"
+        )
+        args = [MINUTE, *args]
+    rows = journal.select(sql, tuple(args))
     now = runtime().world.now()
-    if low is None:
+    if not rows:
         return {"from": iso_utc(now), "to": iso_utc(now), "bucket_seconds": 0, "fakes": {}}
-    high = max(high, now)
-    width = max(1, -(-(high - low) // (buckets * US))) * US  # whole seconds a bucket
-    rows = journal.select(
-        "SELECT coalesce(fake, ''), (time - ?) / ?, status / 100, count(*)"
-        f" FROM journal WHERE {where} GROUP BY 1, 2, 3",
-        (low, width, *args),
-    )
+    low = min(row[1] for row in rows)
+    high = max(max(row[1] for row in rows), now // MINUTE)
+    width = max(1, -(-(high - low) // buckets))  # minutes a bucket; now falls in the last
     fakes: dict[str, dict[str, list[int]]] = {}
-    for fake, bucket, status_class, count in rows:
+    for fake, minute, status_class, count in sorted(rows):
         series = fakes.setdefault(fake or "(none)", {})
         line = series.setdefault(f"{status_class}xx", [0] * buckets)
-        line[min(int(bucket), buckets - 1)] += int(count)
+        line[min((minute - low) // width, buckets - 1)] += int(count)
     return {
-        "from": iso_utc(low),
-        "to": iso_utc(low + width * buckets),
-        "bucket_seconds": width / US,
+        "from": iso_utc(low * MINUTE),
+        "to": iso_utc((low + width * buckets) * MINUTE),
+        "bucket_seconds": width * MINUTE / US,
         "fakes": fakes,
     }
