@@ -175,7 +175,7 @@ def _measure(label: str, args: tuple[str, ...], runs: int, tmp: str, driver: obj
             ours, body = _median_ms(base + path, runs, session)
             Path(www, "same.json").write_bytes(body)
             theirs, _ = _median_ms(f"{nginx}/same.json", runs, session)
-            print(f"| {name} | {ours:.1f} | {len(body):,} | {theirs:.2f} | {ours / theirs:.0f}x |")
+            print(f"| {name} | {ours:.1f} | {len(body):,} | {theirs:.2f} | {ours / theirs:.1f}x |")
         page = f"{base}/__admin/ui#traffic"
         _load(driver, page, DRAWN)  # warm
         ours = statistics.median(_load(driver, page, DRAWN) for _ in range(runs))

@@ -110,7 +110,8 @@ def journal_rows(browser: webdriver.Chrome) -> list[list[str]]:
 
 
 def test_the_page_asks_for_the_admin_token_and_keeps_it_in_the_tab(browser, server, admin):
-    browser.get(f"{server.base}/__admin/ui")
+    assert server.line("dashboard:") == f"{server.base}/__admin/ui"  # serve prints where
+    browser.get(server.line("dashboard:"))
     browser.execute_script("sessionStorage.clear()")
     browser.refresh()
     until(browser, lambda: browser.find_element(By.ID, "login").is_displayed())

@@ -27,7 +27,10 @@ def traffic_blueprint() -> Blueprint:
         entries = journal.entries(query, redact=wants_redaction(request.args))
         response = json_response(entries)
         if query.limit is not None:
-            response.headers["X-Total-Count"] = str(journal.count(query))
+            unbounded = query.before is None and query.after is None
+            whole = unbounded and len(entries) < query.limit  # the page is every match
+            total = len(entries) if whole else journal.count(query)
+            response.headers["X-Total-Count"] = str(total)
             if len(entries) == query.limit:
                 response.headers["Link"] = f'<{_next_page(query, entries)}>; rel="next"'
         return response
