@@ -85,7 +85,9 @@ def main() -> None:
     "--clock", type=click.Choice(["running", "frozen"]), default="running", show_default=True
 )
 @click.option("--db", default=None, help="SQLite file for the world (default: in memory).")
-@click.option("--workers", default=1, show_default=True, help="gunicorn worker processes.")
+@click.option(
+    "--workers", default=1, show_default=True, help="Worker processes (one world, shared)."
+)
 @click.option("--threads", default=8, show_default=True, help="Threads per worker.")
 @click.option("--redis-url", default=None, help="Share rate-limit counts through Redis.")
 @click.option("--publicfeed-cap", type=int, default=None, help="Public feed hit cap [5000].")
@@ -162,36 +164,24 @@ def serve(
                     click.echo(f"{spec.name} {line}")
         click.echo(f"dashboard: {base}/__admin/ui")
     sys.stdout.flush()
-    _run_gunicorn(app, f"{host}:{port}", workers, threads)
+    _run_granian(app, host, port, workers, threads)
 
 
-def _run_gunicorn(app: Any, bind: str, workers: int, threads: int) -> None:
-    from gunicorn.app.base import BaseApplication
+def _run_granian(app: Any, host: str, port: int, workers: int, threads: int) -> None:
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
 
-    class Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            settings = {
-                "bind": bind,
-                "workers": workers,
-                "threads": threads,
-                "worker_class": "gthread",
-                "timeout": 600,
-                # past the real servers' limits, so the app answers those in its own shape
-                # (core/headersize.py); gunicorn's own page only past 1 MiB or 64 KiB a field
-                "limit_request_line": 0,
-                "limit_request_field_size": 65_536,
-                "limit_request_fields": 1000,
-                "keepalive": 5,
-                "accesslog": None,
-                "loglevel": "warning",
-            }
-            for key, value in settings.items():
-                self.cfg.set(key, value)
-
-        def load(self) -> Any:
-            return app
-
-    Server().run()
+    server = Server(
+        "jobfakes",  # a name only: the loader hands over the app built above (workers fork)
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=threads,
+        log_level=LogLevels.warning,
+    )
+    server.serve(target_loader=lambda *_: app, wrap_loader=False)
 
 
 @main.command()

@@ -112,7 +112,7 @@ class FastPath:
 
         chunks = self.app(environ, capture)
         until = environ.get(_MARK)
-        if until is None:
+        if until is None or not self.size:  # size 0: the cache is off
             return chunks
         body = drain(chunks)
         with self._lock:
