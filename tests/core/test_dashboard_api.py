@@ -314,7 +314,7 @@ def test_the_page_loads_nothing_from_elsewhere(world):
 
 def test_the_journal_keeps_the_newest_entries_and_their_counts():
     session = _session(create_app(Config(ads=200, jobs=100, fakes=("navfeed",), journal_size=40)))
-    for number in range(1, 2501):  # past the in-memory batch of 1000, twice
+    for number in range(1, 2501):  # many batches of the journal's writer, each trimmed
         session.get(f"{BASE}/nowhere/{number}")
     entries = journal(session).json()
     assert [e["path"] for e in entries] == [f"/nowhere/{n}" for n in range(2461, 2501)]

@@ -3,8 +3,9 @@
 One journal per world, in SQLite: a private in-memory database for an in-memory world (one
 process), and the traffic file beside a file world (`store.traffic_path`) when several workers
 share one, so that any worker lists every worker's requests in the order they were answered.
-Recording is a cheap append to a list; entries reach SQLite in batches (a file world's worker
-writes its batch at most FLUSH_EVERY later, so a listing waits two periods, 20 ms, first).
+Recording is a cheap append. An in-memory journal writes its entries to SQLite when it is read
+(serving pays the append only); in a shared file a thread of each worker writes them in batches
+at most FLUSH_EVERY later, and a listing waits two periods, 20 ms, for the others' batches.
 Listings are SQL: filtered, paged by sequence number, and counted without loading everything.
 """
 
@@ -15,7 +16,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from typing import Any
 
 from jobfakes.core.journal_query import Query, count_sql, page_sql, rows_to_entries
@@ -30,7 +31,6 @@ COUNTS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS journal_counts (fake TEXT NOT NULL, minute INTEGER NOT NULL,
     class INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (fake, minute, class)) WITHOUT ROWID;
 """
-_MEMORY_BATCH = 1000  # an in-memory journal writes when this many wait, or when read
 FLUSH_EVERY = 0.01  # seconds: how long a worker keeps its newest entries before writing them
 _COLUMNS = "time, method, path, query, status, fake, latency"
 
@@ -43,7 +43,7 @@ class Journal:
         self._shared = path is not None
         self._store = Store(path, TRAFFIC_SCHEMA)
         self._lock = threading.Lock()
-        self._pending: list[Entry] = []
+        self._pending: deque[Entry] = deque(maxlen=size)  # older ones would be trimmed anyway
         self._flusher: tuple[int, threading.Thread] | None = None
         self._checked = False
 
@@ -65,12 +65,10 @@ class Journal:
         entry = (time, method, path, query, status, fake, latency)
         with self._lock:
             self._pending.append(entry)
-            if not self._shared:
-                if len(self._pending) >= _MEMORY_BATCH:
-                    self._write()
+            if not self._shared:  # written when someone reads: serving pays an append only
                 return
             # A row per request would make every request wait for SQLite's write lock; the
-            # worker writes its entries in batches instead, at most FLUSH_EVERY later.
+            # worker's thread writes its entries in batches instead, at most FLUSH_EVERY later.
             if self._flusher is None or self._flusher[0] != os.getpid():  # new after a fork
                 thread = threading.Thread(target=self._flush_forever, daemon=True)
                 self._flusher = (os.getpid(), thread)
@@ -97,7 +95,8 @@ class Journal:
 
     def _write(self) -> None:
         """Write the pending entries (the caller holds the lock)."""
-        batch, self._pending = self._pending, []
+        batch = list(self._pending)
+        self._pending.clear()
         if not batch:
             return
         conn = self._conn()
@@ -164,7 +163,7 @@ class Journal:
 
     def clear(self) -> None:
         with self._lock:
-            self._pending = []
+            self._pending.clear()
             conn = self._conn()
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("DELETE FROM journal")

@@ -7,7 +7,13 @@ const PAGE_SIZE = 50;
 const LIVE_EVERY_MS = 1500;
 const SVG = "http://www.w3.org/2000/svg";
 const state = { fakes: [], tokenFakes: [], view: "world", journal: { before: null, stack: [] },
-  minted: [], faults: false, scenarios: false };
+  minted: [], faults: false, scenarios: false, asked: { journal: 0, chart: 0 } };
+
+// A live poll may still be under way when the filters change: only the newest answer is drawn.
+function ask(kind) {
+  const ticket = ++state.asked[kind];
+  return () => ticket === state.asked[kind];
+}
 
 class AuthNeeded extends Error {}
 
@@ -220,7 +226,9 @@ async function loadJournal() {
   params.set("limit", String(PAGE_SIZE));
   params.set("redact", "true");
   if (state.journal.before !== null) params.set("before", String(state.journal.before));
+  const newest = ask("journal");
   const { data, headers } = await api("GET", "/__admin/requests?" + params);
+  if (!newest()) return;
   say("journal-msg", "");
   const total = Number(headers.get("X-Total-Count") || data.length);
   $("journal-total").textContent = `${total} matching request${total === 1 ? "" : "s"}`;
@@ -263,7 +271,9 @@ $("page-newer").addEventListener("click", () => {
 async function loadTrafficChart() {
   const params = filterParams();
   params.set("buckets", "24");
+  const newest = ask("chart");
   const { data } = await api("GET", "/__admin/requests/chart?" + params);
+  if (!newest()) return;
   $("traffic-span").textContent = data.bucket_seconds
     ? `world time ${data.from} to ${data.to}, ${data.bucket_seconds} s a bar`
     : "no requests yet";
