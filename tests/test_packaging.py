@@ -38,6 +38,8 @@ def test_wheel_contains_every_fake_and_contract(tmp_path):
         assert f"jobfakes/world/data/nav/{data}" in names
     assert "jobfakes/py.typed" in names
     assert "jobfakes/recording/recorder.py" in names  # record/replay ships with the wheel
+    for asset in ("index.html", "app.js", "app.css"):  # the dashboard works offline
+        assert f"jobfakes/core/dashboard/{asset}" in names
 
 
 def test_every_fake_has_the_same_modules():

@@ -91,6 +91,14 @@ class Accounts:
         self._world.put_entry(ACCOUNTS, user, _encode(account))
         return account
 
+    def remove(self, user: str) -> bool:
+        """Take an account away (until the next reset); False when there is none."""
+        entries = self._world.store.entries(ACCOUNTS)
+        if entries.pop(user, None) is None:
+            return False
+        self._world.reset_entries(ACCOUNTS, entries)
+        return True
+
     def check(self, user: str, password: str) -> Account | None:
         value = self._world.store.entry(ACCOUNTS, user)
         account = None if value is None else _decode(user, value)

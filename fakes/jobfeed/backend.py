@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from jobfakes.fakes.jobfeed import aggregate as agg
-from jobfakes.fakes.jobfeed import buckets
-from jobfakes.fakes.jobfeed.accounts import Accounts
+from jobfakes.fakes.jobfeed import buckets, params
+from jobfakes.fakes.jobfeed.accounts import Account, Accounts
 from jobfakes.fakes.jobfeed.params import (
     SORT_MISSING_LAST,
     Pairs,
@@ -473,6 +473,30 @@ class JobfeedBackend:
 
     def ground_truth(self) -> Iterator[bytes]:
         return self.world.store.ground_truth()
+
+    # ---- for the dashboard (core/insight.py) ------------------------------------------------
+    def usage(self, account: Account) -> list[dict[str, Any]]:
+        """Each of an account's rate windows: its rate, the hits counted now, what is left."""
+        limiter, now = self.runtime.limiter, self.runtime.world.now()
+        windows = []
+        for rate in account.limits:
+            used = limiter.peek("jobfeed", account.user, rate, now)
+            text = str(rate).replace(" per 1 ", "/").replace(" per ", "/")
+            windows.append({"rate": text, "used": used, "remaining": max(0, rate.amount - used)})
+        return windows
+
+    def summary(self) -> dict[str, int]:
+        """The size of the Dutch world (built now if no call has built it yet)."""
+        jobs, postings = self.world.counts()
+        return {"jobs": jobs, "postings": postings}
+
+    def preview(self, ident: str) -> dict[str, Any] | None:
+        """A job as /search serves it (labels on), or None when there is no job of that id."""
+        try:
+            found = self.search(params.search_query({}), [("job_id", ident)], None)
+        except ParamError:
+            return None
+        return found.results[0] if found.results else None
 
 
 def _describe(spec: Field, language: str, keys: set[str] | None, custom: Any) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from jobfakes.core.guard import fingerprint
 
 _FORM = "application/x-www-form-urlencoded"
 _OPEN = frozenset({"jobfeed.openapi", "jobfeed.admin_jobs", "jobfeed.admin_accounts",
-                   "jobfeed.admin_add_account"})  # fmt: skip
+                   "jobfeed.admin_add_account", "jobfeed.admin_remove_account"})  # fmt: skip
 
 
 def _backend() -> JobfeedBackend:
@@ -127,10 +127,17 @@ def blueprint() -> Blueprint:
                 "fingerprint": fingerprint(a.password),
                 "limits": a.limits_text,
                 "api": a.api,
+                "windows": _backend().usage(a),
             }
             for a in _backend().accounts.all()
         ]
         return Response(orjson.dumps(accounts), mimetype="application/json")
+
+    @bp.delete("/__admin/jobfeed/accounts/<user>")
+    def admin_remove_account(user: str) -> Response:
+        if not _backend().accounts.remove(user):
+            return admin_error(f"no Jobfeed account {user[:80]!r}", 404)
+        return Response(orjson.dumps({"user": user, "removed": True}), mimetype="application/json")
 
     @bp.post("/__admin/jobfeed/accounts")
     def admin_add_account() -> Response:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jobfakes.fakes.navfeed.params import PageQuery
 
@@ -72,6 +72,13 @@ class NavFeedBackend:
 
     def feed_entry(self, ad_uuid: str) -> Ad | None:
         return self.world.ad(ad_uuid)
+
+    def preview(self, ad_uuid: str) -> dict[str, Any] | None:
+        """The ad as /api/v1/feedentry serves it (for the dashboard), None when unknown."""
+        from jobfakes.fakes.navfeed.serialize import feed_entry
+
+        ad = self.feed_entry(ad_uuid)
+        return None if ad is None else feed_entry(ad)
 
     def public_token(self) -> str:
         """The current public token: 35 days long, replaced 5 hours after it expires."""

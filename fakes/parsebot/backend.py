@@ -115,6 +115,19 @@ class ParseBotBackend:
             raise ValueError(f"tier must be one of {', '.join(TIERS)}")
         self.world.put_entry(KEYS, key, tier)
 
+    def remove_key(self, fingerprint_: str) -> bool:
+        """Revoke the key with this fingerprint (until the next reset); False when none has it."""
+        keys = self.keys
+        chosen = [key for key in keys if fingerprint(key) == fingerprint_]
+        if not chosen:
+            return False
+        self.world.reset_entries(KEYS, {k: t for k, t in keys.items() if k not in chosen})
+        return True
+
+    def preview(self, uuid: str) -> dict[str, Any] | None:
+        """What get_job_detail answers for an ad (its `data`), None when it is not served."""
+        return self.get_job_detail(uuid)
+
     @property
     def keys(self) -> dict[str, str]:
         """Every key and its tier."""

@@ -118,6 +118,12 @@ def blueprint() -> Blueprint:
         state = backend()
         return json_response([state.usage(key) for key in state.keys])
 
+    @bp.delete("/__admin/parsebot/keys/<key_fingerprint>")
+    def remove_key(key_fingerprint: str) -> Response:
+        if not backend().remove_key(key_fingerprint):
+            return admin_error(f"no parse.bot key with fingerprint {key_fingerprint[:80]!r}", 404)
+        return json_response({"fingerprint": key_fingerprint, "removed": True})
+
     @bp.get("/scraper/openapi.json")
     def openapi() -> Response:
         return Response(orjson.dumps(contracts.load("parsebot.yaml")), mimetype="application/json")

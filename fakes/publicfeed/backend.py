@@ -72,6 +72,16 @@ class PublicFeedBackend:
         ads = [orjson.loads(docs[r.uuid]) for r in chunk if r.uuid in docs]
         return FeedResult(ads, min(len(rows), self.cap), reported, size)
 
+    def preview(self, uuid: str) -> dict[str, Any] | None:
+        """The ad as /api/v1/ads lists it (for the dashboard), None when the feed does not list
+        it (not active, expired, or unknown)."""
+        from jobfakes.fakes.publicfeed.serialize import feed_ad
+
+        if not any(row.uuid == uuid for row in self.listing().rows):
+            return None
+        ad = self.world.ad(uuid)
+        return None if ad is None else feed_ad(ad, "localhost")
+
     # ---- tokens -------------------------------------------------------------------------
     def authorise(self, token: str) -> dict[str, Any]:
         """The claims of an accepted token; raises AuthError (cached per world version)."""

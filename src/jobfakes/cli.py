@@ -169,6 +169,7 @@ def serve(
             if spec.banner:
                 for line in spec.banner(state.backends[spec.name]):
                     click.echo(f"{spec.name} {line}")
+        click.echo(f"dashboard: {base}/__admin/ui")
     sys.stdout.flush()
     _run_granian(app, host, port, workers, threads)
 

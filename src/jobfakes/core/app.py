@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from jobfakes.core import guard, registry
 from jobfakes.core.config import Config
-from jobfakes.core.fastpath import FastPath
+from jobfakes.core.fastpath import FastPath, latency_since
 from jobfakes.core.headersize import HeaderSize
 from jobfakes.core.journal import Journal
 from jobfakes.core.ratelimit import Limiter
@@ -84,8 +84,12 @@ def create_app(config: Config | None = None, world: World | None = None) -> Flas
     if log is not None:
         log.follow()
     from jobfakes.core.control import control_blueprint
+    from jobfakes.core.traffic import traffic_blueprint
+    from jobfakes.core.ui import ui_blueprint
 
+    app.register_blueprint(traffic_blueprint())  # before the control plane: its /requests
     app.register_blueprint(control_blueprint())
+    app.register_blueprint(ui_blueprint())
     app.before_request(_before)
     app.after_request(_after)
     app.register_error_handler(HTTPException, _http_error)
@@ -101,8 +105,8 @@ def _journal(config: Config, world: World) -> Journal:
         from jobfakes.core.journal_redis import RedisJournal
         from jobfakes.world.changelog import prefix
 
-        return RedisJournal(config.redis_url, f"{prefix(world)}:journal")
-    return Journal(path=traffic_path(world.store.path))
+        return RedisJournal(config.redis_url, f"{prefix(world)}:journal", config.journal_size)
+    return Journal(config.journal_size, traffic_path(world.store.path))
 
 
 def _before() -> Response | None:
@@ -128,6 +132,7 @@ def _after(response: Response) -> Response:
             request.query_string.decode("latin-1"),
             response.status_code,
             request.environ.get("jobfakes.fake"),
+            latency_since(request.environ),
         )
     return response
 

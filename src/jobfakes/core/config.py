@@ -32,6 +32,7 @@ class Config:
     jobs: int = 5000  # jobs in the Dutch (Jobfeed) world
     admin_token: str | None = None  # bearer token the control plane then requires
     allow_hosts: tuple[str, ...] = ()  # Host names the control plane accepts besides loopback
+    journal_size: int = 100_000  # newest requests the journal keeps
 
     def __post_init__(self) -> None:
         if isinstance(self.secrets, Mapping):
@@ -42,6 +43,8 @@ class Config:
             raise ValueError("ads must be at least 1")
         if self.jobs < 1:
             raise ValueError("jobs must be at least 1")
+        if self.journal_size < 1:
+            raise ValueError("journal_size must be at least 1")
         if self.publicfeed_cap < 1:
             raise ValueError("publicfeed_cap must be at least 1")
         if self.now is not None:

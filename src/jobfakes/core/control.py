@@ -111,10 +111,7 @@ def control_blueprint() -> Blueprint:
     def stop_ad(uuid: str) -> Response:
         return json_response(_ad_json(runtime().world.stop_ad(uuid)))
 
-    @bp.get("/requests")
-    def journal() -> Response:
-        return json_response(runtime().journal.entries())
-
+    # GET /requests (filtered, paged) is core/traffic.py's.
     @bp.delete("/requests")
     def clear_journal() -> Response:
         runtime().journal.clear()

@@ -22,6 +22,7 @@ from jobfakes.core.auth import bearer_token
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 INPROCESS = "jobfakes.inprocess"  # set by the in-process adapter: no browser can reach it
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+DASHBOARD_PAGES = frozenset({"/__admin/ui", "/__admin/ui/app.js", "/__admin/ui/app.css"})
 
 
 def fingerprint(secret: str) -> str:
@@ -50,6 +51,8 @@ def refusal(
     """(status, reason) when a control-plane request must be refused, else None. The health
     check needs no token: container health probes and load balancers call it."""
     if admin_token and environ.get("PATH_INFO") != "/__admin/health":
+        if _is_dashboard_page(environ):  # static, no data: it asks its user for the token
+            return None
         given = bearer_token(environ.get("HTTP_AUTHORIZATION")) or ""
         if hmac.compare_digest(given.encode(), admin_token.encode()):
             return None
@@ -72,6 +75,12 @@ def refusal(
         if kind != "application/json":
             return 403, f"a control-plane write must be application/json, not {kind or 'untyped'}"
     return None
+
+
+def _is_dashboard_page(environ: Mapping[str, Any]) -> bool:
+    return environ.get("REQUEST_METHOD") in ("GET", "HEAD") and (
+        environ.get("PATH_INFO") in DASHBOARD_PAGES
+    )
 
 
 def _has_body(environ: Mapping[str, Any]) -> bool:

@@ -1,52 +1,74 @@
 """The request journal: what each fake was asked and what it answered.
 
-One journal per world: in memory for an in-memory world (one process), and in the SQLite
-traffic file beside a file world (`store.traffic_path`) when several workers share one, so
-that any worker lists every worker's requests in the order they were answered (each worker
-writes its entries in batches, so a listing waits two batch periods, 20 ms, first).
+One journal per world, in SQLite: a private in-memory database for an in-memory world (one
+process), and the traffic file beside a file world (`store.traffic_path`) when several workers
+share one, so that any worker lists every worker's requests in the order they were answered.
+Recording is a cheap append. An in-memory journal writes its entries to SQLite when it is read
+(serving pays the append only); in a shared file a thread of each worker writes them in batches
+at most FLUSH_EVERY later, and a listing waits two periods, 20 ms, for the others' batches.
+Listings are SQL: filtered, paged by sequence number, and counted without loading everything.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from typing import Any
 
+from jobfakes.core.journal_query import Query, count_sql, page_sql, rows_to_entries
 from jobfakes.world.store import TRAFFIC_SCHEMA, Store
-from jobfakes.world.times import iso_utc
+from jobfakes.world.times import US
 
-# (world time, method, path, query, status, fake)
-Entry = tuple[int, str, str, str, int, str | None]
-_TRIM_EVERY = 1000
+# (world time, method, path, query, status, fake, latency in real microseconds)
+Entry = tuple[int, str, str, str, int, str | None, int]
+JOURNAL_SIZE = 100_000  # entries kept: the dashboard pages through this many
+MINUTE = 60 * US  # the journal's counts per fake and status class are kept per world minute
+COUNTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS journal_counts (fake TEXT NOT NULL, minute INTEGER NOT NULL,
+    class INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (fake, minute, class)) WITHOUT ROWID;
+"""
 FLUSH_EVERY = 0.01  # seconds: how long a worker keeps its newest entries before writing them
+_COLUMNS = "time, method, path, query, status, fake, latency"
 
 
 class Journal:
-    """Recording is a cheap append; entries are formatted only when someone reads them."""
+    """Thread-safe; shared by every worker of a file world."""
 
-    def __init__(self, size: int = 10_000, path: str | None = None):
+    def __init__(self, size: int = JOURNAL_SIZE, path: str | None = None):
         self._size = size
-        self._entries: deque[Entry] = deque(maxlen=size)
-        self._store = Store(path, TRAFFIC_SCHEMA) if path else None
-        self._batched = self._store is not None  # written by a flusher thread, not kept here
+        self._shared = path is not None
+        self._store = Store(path, TRAFFIC_SCHEMA)
         self._lock = threading.Lock()
-        self._appended = 0
-        self._pending: list[Entry] = []
+        self._pending: deque[Entry] = deque(maxlen=size)  # older ones would be trimmed anyway
         self._flusher: tuple[int, threading.Thread] | None = None
+        self._checked = False
+
+    @property
+    def size(self) -> int:
+        """How many of the newest entries the journal keeps."""
+        return self._size
 
     def record(
-        self, time: int, method: str, path: str, query: str, status: int, fake: str | None
+        self,
+        time: int,
+        method: str,
+        path: str,
+        query: str,
+        status: int,
+        fake: str | None,
+        latency: int = 0,
     ) -> None:
-        entry = (time, method, path, query, status, fake)
+        entry = (time, method, path, query, status, fake, latency)
         with self._lock:
-            if not self._batched:
-                self._entries.append(entry)
+            self._pending.append(entry)
+            if not self._shared:  # written when someone reads: serving pays an append only
                 return
             # A row per request would make every request wait for SQLite's write lock; the
-            # worker writes its entries in batches instead, at most FLUSH_EVERY later.
-            self._pending.append(entry)
+            # worker's thread writes its entries in batches instead, at most FLUSH_EVERY later.
             self._ensure_flusher()
 
     def _ensure_flusher(self) -> None:
@@ -61,58 +83,99 @@ class Journal:
             self._flush()
 
     def _flush(self) -> None:
-        assert self._store is not None
         with self._lock:
-            batch, self._pending = self._pending, []
-            if not batch:
-                return
-            conn = self._store.conn
-            conn.execute("BEGIN IMMEDIATE")
+            self._write()
+
+    def _conn(self) -> Any:
+        conn = self._store.conn
+        if not self._checked:  # a traffic file written before the journal kept latencies
+            conn.executescript(COUNTS_SCHEMA)
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(journal)")}
+            if "latency" not in columns:
+                with contextlib.suppress(sqlite3.OperationalError):  # another worker did
+                    conn.execute(
+                        "ALTER TABLE journal ADD COLUMN latency INTEGER NOT NULL DEFAULT 0"
+                    )
+            self._checked = True
+        return conn
+
+    def _write(self) -> None:
+        """Write the pending entries (the caller holds the lock)."""
+        batch = list(self._pending)
+        self._pending.clear()
+        if not batch:
+            return
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
             conn.executemany(
-                "INSERT INTO journal (time, method, path, query, status, fake)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                batch,
+                f"INSERT INTO journal ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", batch
             )
-            conn.execute("COMMIT")
-            self._appended += len(batch)
-            if self._appended >= _TRIM_EVERY:
-                self._appended = 0
-                conn.execute(
-                    "DELETE FROM journal WHERE seq <= (SELECT max(seq) FROM journal) - ?",
-                    (self._size,),
-                )
+            added = Counter((e[5] or "", e[0] // MINUTE, e[4] // 100) for e in batch)
+            self._count(conn, added, 1)
+            # Keep exactly the newest `size` entries, and their counts with them.
+            cut = conn.execute("SELECT max(seq) - ? FROM journal", (self._size,)).fetchone()[0]
+            if cut is not None and cut > 0:
+                gone = conn.execute(
+                    "SELECT coalesce(fake, ''), time / ?, status / 100, count(*) FROM journal"
+                    " WHERE seq <= ? GROUP BY 1, 2, 3",
+                    (MINUTE, cut),
+                ).fetchall()
+                self._count(conn, Counter({(f, m, c): n for f, m, c, n in gone}), -1)
+                conn.execute("DELETE FROM journal WHERE seq <= ?", (cut,))
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
-    def _all(self) -> list[Entry]:
-        if self._store is not None:  # every worker has written what it had by then
-            self._flush()
-            time.sleep(2 * FLUSH_EVERY)
+    @staticmethod
+    def _count(conn: Any, counts: Counter[tuple[str, int, int]], sign: int) -> None:
+        conn.executemany(
+            "INSERT INTO journal_counts VALUES (?, ?, ?, ?) ON CONFLICT (fake, minute, class)"
+            " DO UPDATE SET n = n + excluded.n",
+            [(f, m, c, sign * n) for (f, m, c), n in counts.items()],
+        )
+        if sign < 0:
+            conn.execute("DELETE FROM journal_counts WHERE n <= 0")
+
+    def _settle(self) -> None:
+        """Write what this process holds; in a shared file, let the other workers write too."""
         with self._lock:
-            if self._store is None:
-                return list(self._entries)
-            rows = self._store.conn.execute(
-                "SELECT time, method, path, query, status, fake FROM journal"
-                " ORDER BY seq DESC LIMIT ?",
-                (self._size,),
-            ).fetchall()
-        return rows[::-1]
+            self._write()
+        if self._shared:
+            time.sleep(2 * FLUSH_EVERY)
 
-    def entries(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "time": iso_utc(time),
-                "method": method,
-                "path": path,
-                "query": query,
-                "status": status,
-                "fake": fake,
-            }
-            for time, method, path, query, status, fake in self._all()
-        ]
+    def entries(self, query: Query | None = None, redact: bool = False) -> list[dict[str, Any]]:
+        """The entries that match `query` (all of them by default), as the control plane
+        lists them: oldest first unless the query asks for the newest first."""
+        query = query or Query()
+        self._settle()
+        sql, args = page_sql(query)
+        with self._lock:
+            rows = self._conn().execute(sql, args).fetchall()
+        return rows_to_entries(rows, redact)
+
+    def count(self, query: Query | None = None) -> int:
+        """How many entries match `query`'s filters (paging aside); call after `entries`."""
+        sql, args = count_sql(query or Query())
+        with self._lock:
+            return int(self._conn().execute(sql, args).fetchone()[0])
+
+    def select(self, sql: str, args: tuple[Any, ...] = ()) -> list[Any]:
+        """Rows of a read-only statement over the `journal` table (for summaries)."""
+        self._settle()
+        with self._lock:
+            return list(self._conn().execute(sql, args).fetchall())
 
     def clear(self) -> None:
         with self._lock:
-            if self._store is None:
-                self._entries.clear()
-            else:
-                self._pending = []
-                self._store.conn.execute("DELETE FROM journal")
+            self._pending.clear()
+            self._empty_table()
+
+    def _empty_table(self) -> None:
+        """No entries and no counts (the caller holds the lock)."""
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("DELETE FROM journal")
+        conn.execute("DELETE FROM journal_counts")
+        conn.execute("COMMIT")

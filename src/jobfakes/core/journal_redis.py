@@ -1,9 +1,10 @@
 """The request journal of replicas on several hosts: one Redis stream for all of them.
 
 Each process writes its entries in batches (one pipelined XADD per entry, every
-`FLUSH_EVERY`), as the file journal does; an entry carries the real time it was answered, and
-a listing is in that order, so it interleaves the replicas' requests as they were answered
-(across hosts, as far as their clocks agree).
+`FLUSH_EVERY`), as the file journal does; an entry carries the real time it was answered.
+A listing reads the stream into the journal's own SQLite table in that order, so it
+interleaves the replicas' requests as they were answered (across hosts, as far as their
+clocks agree), and filters, pages and counts it as any journal does.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from jobfakes.core.journal import FLUSH_EVERY, Entry, Journal
+from jobfakes.core.journal import FLUSH_EVERY, JOURNAL_SIZE, Entry, Journal
 
 if TYPE_CHECKING:
     import redis
@@ -24,9 +25,8 @@ if TYPE_CHECKING:
 class RedisJournal(Journal):
     """`Journal` kept in the Redis stream `key` (trimmed to about `size` entries)."""
 
-    def __init__(self, url: str, key: str, size: int = 10_000):
+    def __init__(self, url: str, key: str, size: int = JOURNAL_SIZE):
         super().__init__(size)
-        self._batched = True
         self.url, self.key = url, key
         self._client: tuple[int, redis.Redis] | None = None
         self._timed: list[tuple[float, Entry]] = []
@@ -35,7 +35,7 @@ class RedisJournal(Journal):
     @property
     def redis(self) -> redis.Redis:
         client = self._client
-        if client is None or client[0] != os.getpid():  # a new client after gunicorn forks
+        if client is None or client[0] != os.getpid():  # a new client after a fork
             import redis
 
             client = (os.getpid(), redis.Redis.from_url(self.url))
@@ -43,10 +43,18 @@ class RedisJournal(Journal):
         return client[1]
 
     def record(
-        self, time: int, method: str, path: str, query: str, status: int, fake: str | None
+        self,
+        time: int,
+        method: str,
+        path: str,
+        query: str,
+        status: int,
+        fake: str | None,
+        latency: int = 0,
     ) -> None:
+        entry = (time, method, path, query, status, fake, latency)
         with self._lock:
-            self._timed.append((real_time(), (time, method, path, query, status, fake)))
+            self._timed.append((real_time(), entry))
             self._ensure_flusher()
 
     def _flush(self) -> None:
@@ -61,23 +69,28 @@ class RedisJournal(Journal):
         pipe = self.redis.pipeline(transaction=False)
         for answered, entry in batch:
             change = orjson.dumps([*entry, answered])
-            pipe.xadd(self.key, {"e": change}, maxlen=self._size, approximate=True)
+            pipe.xadd(self.key, {"e": change}, maxlen=self.size, approximate=True)
         try:
             pipe.execute()
         except redis.ConnectionError:  # Redis away: keep the entries for the next flush
             self._retry_at = real_time() + 1
             with self._lock:
-                self._timed[:0] = batch[-self._size :]
+                self._timed[:0] = batch[-self.size :]
 
-    def _all(self) -> list[Entry]:
+    def _settle(self) -> None:
+        """Every replica's entries, read from the stream into the local table."""
         self._flush()
         time.sleep(2 * FLUSH_EVERY)  # every process has written what it had by then
-        rows: Any = self.redis.xrevrange(self.key, count=self._size)
+        rows: Any = self.redis.xrevrange(self.key, count=self.size)
         entries = [orjson.loads(fields[b"e"]) for _, fields in rows[::-1]]
-        entries.sort(key=lambda e: e[6])  # when answered; stable: stream order on ties
-        return [(t, m, p, q, s, f) for t, m, p, q, s, f, _ in entries]
+        entries.sort(key=lambda e: e[-1])  # when answered; stable: stream order on ties
+        with self._lock:
+            self._empty_table()
+            self._pending.extend(tuple(e[:-1]) for e in entries)
+            self._write()
 
     def clear(self) -> None:
         with self._lock:
             self._timed = []
         self.redis.delete(self.key)
+        super().clear()
