@@ -56,7 +56,9 @@ def _world_options(function: Any) -> Any:
     options = [
         click.option("--seed", default=1, show_default=True, help="World seed."),
         click.option("--ads", default=5000, show_default=True, help="Ads in the history."),
-        click.option("--now", default=None, help="World start instant (ISO 8601)."),
+        click.option(
+            "--now", default=None, help="World start instant (ISO 8601), or 'now' (wall clock)."
+        ),
         click.option(
             "--secret",
             "secrets",
@@ -133,6 +135,7 @@ def serve(
 
         settings["admin_token"] = random_secrets.token_urlsafe(24)
     config = _config(seed, ads, now, clock, db, fakes, secrets, **settings)
+    from jobfakes.world.timeline import scale_line
     from jobfakes.world.world import begin_world
 
     finish_world = begin_world(config.world())
@@ -146,6 +149,7 @@ def serve(
         state = runtime()
         base = f"http://{host}:{port}"
         click.echo(f"jobfakes serving {', '.join(s.name for s in state.specs)} at {base}")
+        click.echo(scale_line(config.ads))
         if config.admin_token and not is_loopback(host):
             click.echo(f"control plane admin token: {config.admin_token}")
         for spec in state.specs:
