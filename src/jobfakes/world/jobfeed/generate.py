@@ -211,6 +211,7 @@ class JobGenerator:
             "language_skills": orjson.dumps(langs).decode(),
             "location_lat": place.lat,
             "location_lon": place.lon,
+            "location_coordinates": _coordinates(place),
         }
         posts: list[Row] = []
         dates: list[tuple[date, date | None]] = []
@@ -230,7 +231,8 @@ class JobGenerator:
             if index and rng.random() < 0.08:
                 moved: Place = v.weighted_places.pick(rng)
                 post.update(location=moved.code, region=moved.region, province=moved.province,
-                            location_lat=moved.lat, location_lon=moved.lon)  # fmt: skip
+                            location_lat=moved.lat, location_lon=moved.lon,
+                            location_coordinates=_coordinates(moved))  # fmt: skip
             title = self._title(rng, values["title"], place.name)
             posting_id = _hex32(rng)
             post.update(
@@ -306,3 +308,8 @@ class JobGenerator:
             if site not in chosen:
                 chosen.append(site)
         return chosen[:count]
+
+
+def _coordinates(place: Place) -> str:
+    """`location_coordinates` as Jobfeed consumers read it: "lat,lon"."""
+    return f"{place.lat},{place.lon}"

@@ -31,7 +31,7 @@ class DutchWorld:
         self.config = config
         self.generator = JobGenerator(config.seed, config.jobs, config.today)
         self.store = JobStore()
-        self.store.begin(self.generator.vocab.places)
+        self.store.begin(self.generator.vocab.places, self.generator.vocab.place_names)
         for jobs, postings in _chunks(self.generator):
             self.store.add(jobs, postings)
         self.store.finish(
