@@ -22,6 +22,7 @@ from jobfakes.world import timeline
 from jobfakes.world.model import Ad
 from jobfakes.world.times import DAY, OSLO, US, from_datetime, to_datetime
 from jobfakes.world.vocab import NavVocabulary, Place, Weighted, nav_vocabulary
+from jobfakes.world.words import filler
 
 CHUNK = 250  # active ads drawn from one generator
 _PUBLISH_DELAY = 600  # seconds at most between `published` and the feed's publish event
@@ -282,6 +283,9 @@ class Generator:
         source = vocab.sources.pick(rng)
         uid = make_uuid(rng)
         due = self._application_due(rng, expires)
+        engagement, extent = vocab.engagementtypes.pick(rng), vocab.extents.pick(rng)
+        sector = "Offentlig" if public else "Privat"
+        about = (engagement, extent, sector, locations[0])
         url = f"https://www.{employer['domain']}/jobb/{10_000 + _below(rng, 90_000)}"
         return {
             "uuid": uid,
@@ -303,16 +307,16 @@ class Generator:
             "contacts": self._contacts(rng, employer["domain"]),
             "categories": self._categories(rng, occupation),
             "occupationCategories": occupation["pyrk"],
-            "adtext": self._adtext(rng, occupation, business, place),
+            "adtext": self._adtext(rng, occupation, business, place, about),
             "sourceurl": url if source != "Stillingsregistrering" else None,
             "applicationUrl": url + "/soknad" if rng.random() < 0.5 else None,
             "applicationDue": due,
             "jobtitle": title if rng.random() < 0.8 else occupation["styrk08nav"]["name"],
-            "engagementtype": vocab.engagementtypes.pick(rng),
-            "extent": vocab.extents.pick(rng),
+            "engagementtype": engagement,
+            "extent": extent,
             "starttime": _one(rng, text["starttime_text"]),
             "positioncount": _POSITIONS.pick(rng),
-            "sector": "Offentlig" if public else "Privat",
+            "sector": sector,
             "remote": vocab.remote.pick(rng),
             "workLanguage": _one(rng, text["work_languages"]),
         }
@@ -370,9 +374,27 @@ class Generator:
         return result
 
     def _adtext(
-        self, rng: random.Random, occupation: dict[str, Any], business: str, place: Place
+        self,
+        rng: random.Random,
+        occupation: dict[str, Any],
+        business: str,
+        place: Place,
+        about: tuple[str, str, str, dict[str, Any]],
     ) -> str:
+        """HTML as the real ads are written: about the employer, the position (its kind,
+        extent, sector and place, in words a search finds), tasks, qualifications, offer,
+        how to apply; each section with a run of words in their natural frequency."""
         text = self.vocab.text
+        engagement, extent, sector, location = about
+        kind = extent.replace("_og_", " og ").lower()
+        position = (
+            f"{occupation['styrk08nav']['name']}: {engagement.lower()} stilling, {kind},"
+            f" i {sector.lower()} sektor. Arbeidssted: {_title_case(location['municipal'])},"
+            f" {_title_case(location['county'])}."
+        )
+
+        def words() -> str:
+            return filler(rng, "nb", 6 + _below(rng, 12))
 
         def bullets(items: list[str], k: int) -> str:  # k in a row from a random start
             start = _below(rng, len(items))
@@ -381,12 +403,14 @@ class Generator:
 
         intro = _one(rng, text["intros"]).format(employer=business, city=_title_case(place.city))
         return (
-            f"<p>{intro}</p>"
+            f"<p>{intro} {words()}</p>"
+            f"<p><strong>Om stillingen</strong></p><p>{position} {words()}</p>"
             f"<p><strong>Arbeidsoppgaver</strong></p><ul>{bullets(occupation['tasks'], 4)}</ul>"
+            f"<p>{words()}</p>"
             f"<p><strong>Kvalifikasjoner</strong></p>"
             f"<ul>{bullets(occupation['qualifications'], 3)}</ul>"
             f"<p><strong>Vi tilbyr</strong></p><ul>{bullets(text['offers'], 3)}</ul>"
-            f"<p>{_one(rng, text['closings'])}</p>"
+            f"<p>{_one(rng, text['closings'])} {words()}</p>"
         )
 
     def patch(self, rng: random.Random, ad: Ad) -> dict[str, Any]:
