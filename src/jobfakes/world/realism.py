@@ -81,6 +81,6 @@ def agreements(
                     hits(query),
                     both(table, code, query),
                     is_ambiguous(label, every),
-                )  # fmt: skip
+                )
             )
     return found
