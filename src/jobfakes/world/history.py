@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from jobfakes.world.generate import Generator
 from jobfakes.world.model import Ad, feed_snapshot
 from jobfakes.world.steps import ad_row, apply_step, pending_row
+from jobfakes.world.words import warm as warm_words
 
 # (time, order, event id, ad uuid, status, title, businessName, municipal)
 EventTuple = tuple[int, int, str, str, str, str, str, str]
@@ -55,6 +56,7 @@ def history(generator: Generator, start: int) -> Iterator[SlotRows]:
     ):
         return (chunk_rows(generator, *job) for job in jobs)
     generator.employers, generator.people  # noqa: B018 - build the pools once, before forking
+    warm_words("nb")
     pool = ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("fork"),

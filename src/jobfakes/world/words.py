@@ -16,8 +16,6 @@ from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
-from jobfakes.world.vocab import Weighted
-
 ZIPF_EXPONENT = 1.0  # word frequency falls as 1/rank, as in natural text
 _TOKEN = re.compile(r"[^\W_]+")
 
@@ -35,19 +33,35 @@ def word_list(language: str) -> tuple[str, ...]:
     return tuple(lzma.decompress(raw.read_bytes()).decode("utf-8").split())
 
 
+_STREAM = 1 << 19  # words drawn once per process; a run of words is a slice of them
+
+
 @cache
-def zipf(language: str) -> Weighted:
-    """The words weighted 1/rank**ZIPF_EXPONENT."""
-    return Weighted.of(
-        [(w, 1 / (rank**ZIPF_EXPONENT)) for rank, w in enumerate(word_list(language), 1)]
-    )
+def _stream(language: str) -> tuple[tuple[str, ...], list[int]]:
+    """The words and a fixed stream of word indexes drawn by 1/rank**ZIPF_EXPONENT (from a
+    constant seed: the stream is part of the data, so every world shares it)."""
+    import numpy as np
+
+    words = word_list(language)
+    ranks = np.arange(1, len(words) + 1, dtype=np.float64)
+    cumulative = np.cumsum(1 / ranks**ZIPF_EXPONENT)
+    draws = random.Random(f"words:{language}")
+    uniform = np.array([draws.random() for _ in range(_STREAM)]) * cumulative[-1]
+    indexes = np.searchsorted(cumulative, uniform, side="right")
+    return words, np.minimum(indexes, len(words) - 1).tolist()
+
+
+def warm(language: str) -> None:
+    """Draw the stream now (before forking workers, which then share it)."""
+    _stream(language)
 
 
 def filler(rng: random.Random, language: str, count: int) -> str:
-    """A run of `count` words drawn by their natural frequency, as one sentence."""
-    sampler = zipf(language)
-    words = [sampler.pick(rng) for _ in range(count)]
-    return " ".join(words).capitalize() + "."
+    """A run of `count` words in their natural frequency, as one sentence: a slice of the
+    language's stream at a place the ad's generator draws (one draw, however long)."""
+    words, stream = _stream(language)
+    start = int(rng.random() * (len(stream) - count))
+    return " ".join(words[i] for i in stream[start : start + count]).capitalize() + "."
 
 
 def main_word(label: str, labels: Iterable[str]) -> str:

@@ -12,6 +12,7 @@ from datetime import date
 
 from jobfakes.world.jobfeed.generate import JobGenerator, Row
 from jobfakes.world.jobfeed.store import JobStore
+from jobfakes.world.words import warm
 
 PARALLEL_FROM = 20_000  # jobs; below this a process pool costs more than it saves
 _worker: JobGenerator | None = None
@@ -57,6 +58,7 @@ def _chunks(generator: JobGenerator) -> Iterator[tuple[list[Row], list[Row]]]:
         yield from (generator.chunk(i) for i in range(generator.chunks))
         return
     generator.organisations  # noqa: B018 - build the pool once, before forking
+    warm("nl")
     with ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("fork"),
