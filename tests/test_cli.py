@@ -131,8 +131,10 @@ def test_serve_now_now_starts_at_the_wall_clock_and_prints_the_scale():
     )
     try:
         assert process.stdout is not None
-        process.stdout.readline()
         scale = process.stdout.readline()
+        while not scale.startswith("NAV world"):  # after the fakes' own lines
+            assert scale, "serve ended without printing the NAV world's scale"
+            scale = process.stdout.readline()
         assert scale.startswith("NAV world: 300 active ads, a 1:96.8 model of the real feed"), scale
         base = f"http://127.0.0.1:{port}"
         _wait(f"{base}/__admin/health", process)
@@ -177,7 +179,11 @@ def test_gunicorn_wsgi_app_reads_environment():
     )
     try:
         _wait(f"http://127.0.0.1:{port}/__admin/health", process)
-        assert len(requests.get(f"http://127.0.0.1:{port}/__admin/ads", timeout=10).json()) == 100
+        base = f"http://127.0.0.1:{port}"
+        ads = requests.get(f"{base}/__admin/ads", timeout=10).json()
+        with requests.Session() as session:  # ACTIVE ads at the start: JOBFAKES_ADS of them
+            docs = [session.get(f"{base}/__admin/ads/{a['uuid']}", timeout=10).json() for a in ads]
+        assert sum(d["status"] == "ACTIVE" for d in docs) == 100
         token = jwt.encode(
             {"sub": "a", "iss": "nav-no", "aud": "feed-api-v2"},
             "secret-from-the-environment-0123456789",

@@ -149,7 +149,6 @@ def serve(
         state = runtime()
         base = f"http://{host}:{port}"
         click.echo(f"jobfakes serving {', '.join(s.name for s in state.specs)} at {base}")
-        click.echo(scale_line(config.ads))
         if config.admin_token and not is_loopback(host):
             click.echo(f"control plane admin token: {config.admin_token}")
         for spec in state.specs:
@@ -164,6 +163,7 @@ def serve(
             if spec.banner:
                 for line in spec.banner(state.backends[spec.name]):
                     click.echo(f"{spec.name} {line}")
+        click.echo(scale_line(config.ads))
     sys.stdout.flush()
     _run_gunicorn(app, f"{host}:{port}", workers, threads)
 

@@ -80,3 +80,12 @@ def test_pooled_generation_makes_the_same_world(monkeypatch):
     monkeypatch.setattr(module, "PARALLEL_FROM", 1000)
     pooled = DutchWorld(DutchWorldConfig(seed=5, jobs=2500))
     assert _lines(pooled) == _lines(serial)
+
+
+def test_a_big_build_shows_a_progress_bar_on_stderr(capsys):
+    world = DutchWorld(DutchWorldConfig(jobs=300), progress=True)
+    assert world.counts()[0] == 300
+    shown = capsys.readouterr().err
+    assert "Dutch world" in shown and "100%" in shown
+    DutchWorld(DutchWorldConfig(jobs=300))  # small, and not on a terminal: no bar
+    assert "Dutch world" not in capsys.readouterr().err
