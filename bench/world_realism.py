@@ -11,24 +11,20 @@ from __future__ import annotations
 import argparse
 import itertools
 import statistics
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from jobfakes.core.adapter import WSGIAdapter  # noqa: E402
-from jobfakes.core.app import create_app  # noqa: E402
-from jobfakes.core.config import Config  # noqa: E402
-from jobfakes.world.jobfeed.fields import CATALOGUE  # noqa: E402
-from jobfakes.world.realism import DUTCH_FIELDS, Agreement, agreements  # noqa: E402
-from jobfakes.world.search import plain_text  # noqa: E402
-from jobfakes.world.times import DAY, parse_instant  # noqa: E402
-from jobfakes.world.words import tokens  # noqa: E402
+from jobfakes.core.adapter import WSGIAdapter
+from jobfakes.core.app import create_app
+from jobfakes.core.config import Config
+from jobfakes.world.jobfeed.fields import CATALOGUE
+from jobfakes.world.realism import DUTCH_FIELDS, Agreement, agreements
+from jobfakes.world.search import plain_text
+from jobfakes.world.times import DAY, parse_instant
+from jobfakes.world.words import tokens
 
 BASE = "http://bench.test"
 SCRAPER = f"{BASE}/scraper/ab1a4dc6-c874-4fb4-b6b6-4be87c791e61/search_jobs"
