@@ -39,7 +39,12 @@ def _session(config: Config) -> tuple[Any, requests.Session]:
 
 def _quantiles(values: list[float]) -> str:
     q = statistics.quantiles(values, n=10)
-    return f"min {min(values):.1f}, p10 {q[0]:.1f}, median {q[4]:.1f}, p90 {q[8]:.1f}, max {max(values):.1f}"
+    low, high = min(values), max(values)
+    return f"min {low:.1f}, p10 {q[0]:.1f}, median {q[4]:.1f}, p90 {q[8]:.1f}, max {high:.1f}"
+
+
+def _share(items: list[dict[str, Any]], test: Any) -> str:
+    return f"{sum(bool(test(i)) for i in items) / len(items):.0%}"
 
 
 def nav(ads: int) -> None:
@@ -66,28 +71,44 @@ def nav(ads: int) -> None:
     print(f"- public-feed ads read: {len(public):,}")
     print(f"- days since published: {_quantiles(ages)}")
     print(f"- days to expiry: {_quantiles(ahead)}")
-    print(f"- lifetime (published to expires) in days: {_quantiles(lives)};"
-          f" {sum(7 <= x <= 57 for x in lives) / len(lives):.0%} between one and eight weeks")  # fmt: skip
+    print(
+        f"- lifetime (published to expires) in days: {_quantiles(lives)};"
+        f" {sum(7 <= x <= 57 for x in lives) / len(lives):.0%} between one and eight weeks"
+    )
     print(f"- published in the last 7 days: {sum(a <= 7 for a in ages) / len(ages):.0%}")
     due = Counter(a["applicationDue"] for a in public)
     print(f"- applicationDue `Snarest`: {due['Snarest'] / len(public):.0%}")
-    print(f"- whole-second `published`: {sum('.' not in a['published'] for a in public) / len(public):.0%};"
-          f" `updated` later than `published`: {sum(a['updated'] > a['published'] for a in public) / len(public):.0%}")  # fmt: skip
+    print(
+        f"- whole-second `published`: {_share(public, lambda a: '.' not in a['published'])};"
+        f" `updated` later than `published`: {_share(public, lambda a: a['updated'] > a['published'])}"
+    )
     nulls = {
-        **{f: sum(a[f] is None for a in public) for f in ("sourceurl", "applicationUrl", "jobtitle", "starttime")},
-        **{f"employer.{f}": sum(a["employer"][f] is None for a in public) for f in ("orgnr", "description", "homepage")},
-        "workLocations[].address": sum(loc["address"] is None for a in public for loc in a["workLocations"]),
-    }  # fmt: skip
-    print("- share of nulls (public feed): " + ", ".join(
-        f"`{k}` {v / len(public):.0%}" for k, v in nulls.items()))  # fmt: skip
+        **{
+            f: sum(a[f] is None for a in public)
+            for f in ("sourceurl", "applicationUrl", "jobtitle", "starttime")
+        },
+        **{
+            f"employer.{f}": sum(a["employer"][f] is None for a in public)
+            for f in ("orgnr", "description", "homepage")
+        },
+        "workLocations[].address": sum(
+            loc["address"] is None for a in public for loc in a["workLocations"]
+        ),
+    }
+    print(
+        "- share of nulls (public feed): "
+        + ", ".join(f"`{k}` {v / len(public):.0%}" for k, v in nulls.items())
+    )
     statuses = Counter(a["status"] for a in session.get(f"{BASE}/__admin/ads").json())
     print(f"- feed statuses at the start: {dict(statuses)}")
     words: Counter[str] = Counter()
     for a in public:
         words.update(tokens(plain_text(a["description"] or "")))
     ranked = [n for _, n in words.most_common()]
-    print(f"- distinct words in the ad texts: {len(words):,} ({sum(words.values()):,} words;"
-          f" counts at ranks 1/10/100/1000: {ranked[0]}/{ranked[9]}/{ranked[99]}/{ranked[999]})")  # fmt: skip
+    print(
+        f"- distinct words in the ad texts: {len(words):,} ({sum(words.values()):,} words;"
+        f" counts at ranks 1/10/100/1000: {ranked[0]}/{ranked[9]}/{ranked[99]}/{ranked[999]})"
+    )
     _nav_agreement(app, session)
 
 
@@ -96,16 +117,24 @@ def _nav_agreement(app: Any, session: requests.Session) -> None:
 
     rows = app.extensions["jobfakes"].world.store.conn.execute("SELECT doc FROM ads")
     ads = [orjson.loads(doc) for (doc,) in rows]
-    ads = [a for a in ads if a["status"] == "ACTIVE" and a["source"] != "DIR" and a["privacy"] == "SHOW_ALL"]  # fmt: skip
+    ads = [
+        a
+        for a in ads
+        if a["status"] == "ACTIVE" and a["source"] != "DIR" and a["privacy"] == "SHOW_ALL"
+    ]
     values = {
-        "occupation": lambda a: {c["name"] for c in a["categories"] if c["categoryType"] == "STYRK08NAV"},
+        "occupation": lambda a: {
+            c["name"] for c in a["categories"] if c["categoryType"] == "STYRK08NAV"
+        },
         "engagementtype": lambda a: {a["engagementtype"]},
         "extent": lambda a: {a["extent"]},
         "sector": lambda a: {a["sector"]},
         "county": lambda a: {loc["county"] for loc in a["locations"]},
-    }  # fmt: skip
+    }
     tables = {t: {v: v for a in ads for v in f(a)} for t, f in values.items()}
-    carriers = {(t, v): {a["uuid"] for a in ads if v in f(a)} for t, f in values.items() for v in tables[t]}  # fmt: skip
+    carriers = {
+        (t, v): {a["uuid"] for a in ads if v in f(a)} for t, f in values.items() for v in tables[t]
+    }
     calls = itertools.count()
     cache: dict[str, set[str]] = {}
 
@@ -114,8 +143,11 @@ def _nav_agreement(app: Any, session: requests.Session) -> None:
             found: set[str] = set()
             while True:
                 key = f"k{next(calls) // 240 % 20}"
-                data = session.get(SCRAPER, params={"q": q.strip('"'), "size": 100, "from": len(found)},
-                                   headers={"X-API-Key": key}).json()["data"]  # fmt: skip
+                data = session.get(
+                    SCRAPER,
+                    params={"q": q.strip('"'), "size": 100, "from": len(found)},
+                    headers={"X-API-Key": key},
+                ).json()["data"]
                 found |= {h["_id"] for h in data["hits"]["hits"]}
                 if not data["hits"]["hits"] or len(found) >= data["hits"]["total"]["value"]:
                     break
@@ -134,28 +166,39 @@ def _nav_agreement(app: Any, session: requests.Session) -> None:
 def _report(title: str, found: list[Agreement]) -> None:
     meets = [a for a in found if a.meets]
     print(f"\n### Label agreement: {title}\n")
-    print(f"{len(meets)} of {len(found)} labels (each carried by 10 or more) meet both bars"
-          f" (recall and precision >= 50%); median recall {statistics.median(a.recall for a in found):.0%},"
-          f" median precision {statistics.median(a.precision for a in found):.0%}.")  # fmt: skip
+    print(
+        f"{len(meets)} of {len(found)} labels (each carried by 10 or more) meet both bars"
+        f" (recall and precision >= 50%);"
+        f" median recall {statistics.median(a.recall for a in found):.0%},"
+        f" median precision {statistics.median(a.precision for a in found):.0%}."
+    )
     failing = [a for a in found if not a.meets]
     if failing:
         print("\n| table | label | query | carriers | hits | recall | precision |")
         print("|---|---|---|---:|---:|---:|---:|")
         for a in failing:
-            print(f"| {a.table} | {a.label} | `{a.query}` | {a.carriers} | {a.hits} | {a.recall:.0%} | {a.precision:.0%} |")  # fmt: skip
+            print(
+                f"| {a.table} | {a.label} | `{a.query}` | {a.carriers} | {a.hits}"
+                f" | {a.recall:.0%} | {a.precision:.0%} |"
+            )
 
 
 def jobfeed(jobs: int) -> None:
     started = time.perf_counter()
     _, session = _session(Config(jobs=jobs))
-    session.post(f"{BASE}/__admin/jobfeed/accounts", json={"user": "b", "password": "b", "limits": None})  # fmt: skip
+    session.post(
+        f"{BASE}/__admin/jobfeed/accounts", json={"user": "b", "password": "b", "limits": None}
+    )
     session.auth = ("b", "b")
 
     def count(**params: Any) -> int:
         return int(session.get(f"{BASE}/api/v3/count", params=params).json()["count"])
 
     count()
-    print(f"\n## Jobfeed world: {jobs:,} jobs (built in {time.perf_counter() - started:.2f} s, in process)\n")  # fmt: skip
+    print(
+        f"\n## Jobfeed world: {jobs:,} jobs"
+        f" (built in {time.perf_counter() - started:.2f} s, in process)\n"
+    )
     jobs_truth = [line for line in session.get(f"{BASE}/__admin/jobs").content.splitlines()]
     import orjson
 
@@ -163,16 +206,26 @@ def jobfeed(jobs: int) -> None:
     postings = [p for d in docs for p in d["postings"]]
     fields = [f for f in postings[0] if f not in ("posting_id",)]
     nulls = {f: sum(p[f] is None for p in postings) / len(postings) for f in fields}
-    print("- share of nulls per posting field (nonzero): " + ", ".join(
-        f"`{f}` {v:.0%}" for f, v in nulls.items() if v))  # fmt: skip
+    print(
+        "- share of nulls per posting field (nonzero): "
+        + ", ".join(f"`{f}` {v:.0%}" for f, v in nulls.items() if v)
+    )
     places = Counter(p["location"] for p in postings)
     print(f"- places with postings: {len(places)}")
     words: Counter[str] = Counter()
     for p in postings:
-        words.update(tokens(" ".join(str(p[f] or "") for f in p if f.endswith("description") or f == "job_title")))  # fmt: skip
+        words.update(
+            tokens(
+                " ".join(
+                    str(p[f] or "") for f in p if f.endswith("description") or f == "job_title"
+                )
+            )
+        )
     ranked = [n for _, n in words.most_common()]
-    print(f"- distinct words in the posting texts: {len(words):,} ({sum(words.values()):,} words;"
-          f" counts at ranks 1/10/100/1000: {ranked[0]}/{ranked[9]}/{ranked[99]}/{ranked[999]})")  # fmt: skip
+    print(
+        f"- distinct words in the posting texts: {len(words):,} ({sum(words.values()):,} words;"
+        f" counts at ranks 1/10/100/1000: {ranked[0]}/{ranked[9]}/{ranked[99]}/{ranked[999]})"
+    )
     tables = {f: CATALOGUE[f].labels["nl"] for f in DUTCH_FIELDS}  # type: ignore[index]
     found = agreements(
         tables,
