@@ -80,7 +80,7 @@ def nav(ads: int) -> None:
     print(f"- applicationDue `Snarest`: {due['Snarest'] / len(public):.0%}")
     print(
         f"- whole-second `published`: {_share(public, lambda a: '.' not in a['published'])};"
-        f" `updated` later than `published`: {_share(public, lambda a: a['updated'] > a['published'])}"
+        f" `updated` after `published`: {_share(public, lambda a: a['updated'] > a['published'])}"
     )
     nulls = {
         **{
