@@ -14,8 +14,8 @@ import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-from functools import cached_property
+from datetime import date, datetime, time
+from functools import cached_property, lru_cache
 from typing import Any, TypeVar
 
 from jobfakes.world import timeline
@@ -47,6 +47,7 @@ class Planned:
     data: dict[str, Any]  # the whole ad for publish, the changed fields for update
 
 
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _V4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
 _V4_SET = (0x4000 << 64) | (0x8000 << 48)
 
@@ -68,8 +69,16 @@ def _whole_second(instant: int) -> int:
 
 def _expiry(published: int, days: int) -> int:
     """Midnight in Oslo at the end of the day `days` after publishing, as real ads expire."""
-    day = to_datetime(published + days * DAY, OSLO).date() + timedelta(days=1)
-    return from_datetime(datetime.combine(day, time(), OSLO))
+    moment = published + days * DAY
+    day = moment // DAY  # the UTC day; Oslo's day differs only in its last hours
+    next_midnight = _oslo_midnight(day + 1)
+    return _oslo_midnight(day + 2) if moment >= next_midnight else next_midnight
+
+
+@lru_cache(maxsize=4096)
+def _oslo_midnight(day: int) -> int:
+    """The instant Oslo's day with the date of UTC day number `day` begins."""
+    return from_datetime(datetime.combine(date.fromordinal(_EPOCH_ORDINAL + day), time(), OSLO))
 
 
 def _stop_time(rng: random.Random, published: int, expires: int) -> int | None:

@@ -37,8 +37,8 @@ _STREAM = 1 << 19  # words drawn once per process; a run of words is a slice of 
 
 
 @cache
-def _stream(language: str) -> tuple[tuple[str, ...], list[int]]:
-    """The words and a fixed stream of word indexes drawn by 1/rank**ZIPF_EXPONENT (from a
+def _stream(language: str) -> list[str]:
+    """A fixed stream of words drawn by 1/rank**ZIPF_EXPONENT (from a
     constant seed: the stream is part of the data, so every world shares it)."""
     import numpy as np
 
@@ -47,8 +47,8 @@ def _stream(language: str) -> tuple[tuple[str, ...], list[int]]:
     cumulative = np.cumsum(1 / ranks**ZIPF_EXPONENT)
     draws = random.Random(f"words:{language}")
     uniform = np.array([draws.random() for _ in range(_STREAM)]) * cumulative[-1]
-    indexes = np.searchsorted(cumulative, uniform, side="right")
-    return words, np.minimum(indexes, len(words) - 1).tolist()
+    indexes = np.minimum(np.searchsorted(cumulative, uniform, side="right"), len(words) - 1)
+    return [words[i] for i in indexes.tolist()]
 
 
 def warm(language: str) -> None:
@@ -59,9 +59,9 @@ def warm(language: str) -> None:
 def filler(rng: random.Random, language: str, count: int) -> str:
     """A run of `count` words in their natural frequency, as one sentence: a slice of the
     language's stream at a place the ad's generator draws (one draw, however long)."""
-    words, stream = _stream(language)
+    stream = _stream(language)
     start = int(rng.random() * (len(stream) - count))
-    return " ".join(words[i] for i in stream[start : start + count]).capitalize() + "."
+    return " ".join(stream[start : start + count]).capitalize() + "."
 
 
 def main_word(label: str, labels: Iterable[str]) -> str:
