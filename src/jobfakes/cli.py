@@ -55,7 +55,7 @@ def _config(
 def _world_options(function: Any) -> Any:
     options = [
         click.option("--seed", default=1, show_default=True, help="World seed."),
-        click.option("--ads", default=5000, show_default=True, help="Ads in the history."),
+        click.option("--ads", default=5000, show_default=True, help="Ads active at the start."),
         click.option(
             "--now", default=None, help="World start instant (ISO 8601), or 'now' (wall clock)."
         ),
