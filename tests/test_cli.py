@@ -10,6 +10,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import jwt
@@ -123,14 +124,41 @@ def test_serve_prints_url_and_token_and_serves(tmp_path):
         assert response.status_code == 200 and len(response.json()["items"]) == 3
 
 
+def test_serve_now_now_starts_at_the_wall_clock_and_prints_the_scale():
+    port = _free_port()
+    before = time.time()
+    process = subprocess.Popen(
+        [BIN / "jobfakes", "serve", "navfeed", "--port", str(port), "--ads", "300", "--now", "now"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        scale = process.stdout.readline()
+        while not scale.startswith("NAV world"):  # after the fakes' own lines
+            assert scale, "serve ended without printing the NAV world's scale"
+            scale = process.stdout.readline()
+        assert scale.startswith("NAV world: 300 active ads, a 1:96.8 model of the real feed"), scale
+        base = f"http://127.0.0.1:{port}"
+        _wait(f"{base}/__admin/health", process)
+        now = requests.get(f"{base}/__admin/clock", timeout=10).json()["now"]
+        started = datetime.fromisoformat(now.replace("Z", "+00:00")).timestamp()
+        assert before - 1 <= started <= time.time() + 1
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def test_two_gunicorn_workers_share_one_world():
     with _serve("--ads", "200", "--workers", "2", "--threads", "1") as (base, _, token):
-        requests.post(f"{base}/__admin/clock", json={"advance": "P1D"}, timeout=30)
+        start = len(requests.get(f"{base}/__admin/ads", timeout=30).json())
+        requests.post(f"{base}/__admin/clock", json={"advance": "P7D"}, timeout=30)
         counts = set()
         for _ in range(10):  # new connections land on either worker
             with requests.Session() as session:
                 counts.add(len(session.get(f"{base}/__admin/ads", timeout=10).json()))
-        assert len(counts) == 1 and counts.pop() > 1000
+        assert len(counts) == 1 and counts.pop() > start  # a week of new ads, seen by both
         feed = requests.get(
             f"{base}/api/v1/feed?last", timeout=10, headers={"Authorization": f"Bearer {token}"}
         )
@@ -155,7 +183,11 @@ def test_gunicorn_wsgi_app_reads_environment():
     )
     try:
         _wait(f"http://127.0.0.1:{port}/__admin/health", process)
-        assert len(requests.get(f"http://127.0.0.1:{port}/__admin/ads", timeout=10).json()) == 100
+        base = f"http://127.0.0.1:{port}"
+        ads = requests.get(f"{base}/__admin/ads", timeout=10).json()
+        with requests.Session() as session:  # ACTIVE ads at the start: JOBFAKES_ADS of them
+            docs = [session.get(f"{base}/__admin/ads/{a['uuid']}", timeout=10).json() for a in ads]
+        assert sum(d["status"] == "ACTIVE" for d in docs) == 100
         token = jwt.encode(
             {"sub": "a", "iss": "nav-no", "aud": "feed-api-v2"},
             "secret-from-the-environment-0123456789",

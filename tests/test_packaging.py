@@ -36,6 +36,9 @@ def test_wheel_contains_every_fake_and_contract(tmp_path):
         assert f"jobfakes/contracts/{contract}" in names
     for data in ("geography.json", "occupations.json", "text.json", "default_world.sqlite.xz"):
         assert f"jobfakes/world/data/nav/{data}" in names
+    assert "jobfakes/world/data/nav/words.txt.xz" in names  # the text's vocabulary, both worlds
+    for data in ("places.json", "codes.json", "words.txt.xz"):
+        assert f"jobfakes/world/data/nl/{data}" in names
     assert "jobfakes/py.typed" in names
     assert "jobfakes/recording/recorder.py" in names  # record/replay ships with the wheel
     for asset in ("index.html", "app.js", "app.css"):  # the dashboard works offline

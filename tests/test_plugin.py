@@ -7,9 +7,17 @@ import pytest
 pytest_plugins = ["pytester"]
 
 
+def _active(fake) -> int:
+    """Ads with status ACTIVE (what `ads` counts at the start), from the control plane."""
+    docs = [
+        fake.session.get(fake.url(f"/__admin/ads/{a['uuid']}")).json() for a in fake.admin.ads()
+    ]
+    return sum(d["status"] == "ACTIVE" for d in docs)
+
+
 @pytest.mark.jobfakes(ads=37, seed=3)
 def test_marker_configures_the_world(navfeed_inprocess):
-    assert len(navfeed_inprocess.admin.ads()) == 37
+    assert _active(navfeed_inprocess) == 37
 
 
 def test_live_and_inprocess_serve_the_same_world(navfeed_fake, navfeed_inprocess):
@@ -29,14 +37,23 @@ def jobfakes_config():
     return Config(ads=42, seed=9)
 """)
     pytester.makepyfile("""
+STOPPED = []
+
+def _active(fake):
+    docs = [fake.session.get(fake.url("/__admin/ads/" + a["uuid"])).json()
+            for a in fake.admin.ads()]
+    return [d["uuid"] for d in docs if d["status"] == "ACTIVE"]
+
 def test_one(navfeed_fake):
-    ads = navfeed_fake.admin.ads()
-    assert len(ads) == 42
-    navfeed_fake.admin.stop_ad(ads[0]["uuid"])
+    active = _active(navfeed_fake)
+    assert len(active) == 42
+    navfeed_fake.admin.stop_ad(active[0])
+    STOPPED.append(active[0])
     navfeed_fake.admin.advance("P1D")
 
 def test_two_sees_a_fresh_world(navfeed_fake):
-    assert len(navfeed_fake.admin.ads()) == 42
+    active = _active(navfeed_fake)
+    assert len(active) == 42 and STOPPED[0] in active
     response = navfeed_fake.session.get(navfeed_fake.url("/api/v1/feed?pageSize=1"))
     assert response.status_code == 200
 """)

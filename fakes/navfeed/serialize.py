@@ -54,11 +54,12 @@ def feed_line(row: EventRow) -> dict[str, Any]:
 
 
 def feed_entry(ad: Ad) -> dict[str, Any]:
-    """`ad_content` only while the ad is active; `sistEndret` is the ad's own `updated`."""
+    """`ad_content` only while the ad is active; `sistEndret` is the ad's own `updated` cut
+    to milliseconds (the feed stores it through `toEpochMilli()`)."""
     entry: dict[str, Any] = {"uuid": ad["uuid"]}
     if is_active(ad):
         entry["ad_content"] = ad_content(ad)
-    entry["sistEndret"] = iso_java(ad["updated"])
+    entry["sistEndret"] = iso_java(ad["updated"] - ad["updated"] % 1000)
     entry["status"] = feed_status(ad)
     return entry
 

@@ -55,8 +55,10 @@ def _config(
 def _world_options(function: Any) -> Any:
     options = [
         click.option("--seed", default=1, show_default=True, help="World seed."),
-        click.option("--ads", default=5000, show_default=True, help="Ads in the history."),
-        click.option("--now", default=None, help="World start instant (ISO 8601)."),
+        click.option("--ads", default=5000, show_default=True, help="Ads active at the start."),
+        click.option(
+            "--now", default=None, help="World start instant (ISO 8601), or 'now' (wall clock)."
+        ),
         click.option(
             "--secret",
             "secrets",
@@ -143,6 +145,7 @@ def serve(
 
         settings["admin_token"] = random_secrets.token_urlsafe(24)
     config = _config(seed, ads, now, clock, db, fakes, secrets, **settings)
+    from jobfakes.world.timeline import scale_line
     from jobfakes.world.world import begin_world
 
     finish_world = begin_world(config.world())
@@ -169,6 +172,7 @@ def serve(
             if spec.banner:
                 for line in spec.banner(state.backends[spec.name]):
                     click.echo(f"{spec.name} {line}")
+        click.echo(scale_line(config.ads))
         click.echo(f"dashboard: {base}/__admin/ui")
     sys.stdout.flush()
     _run_granian(app, host, port, workers, threads)

@@ -84,7 +84,7 @@ def _as_recorded(result):
     """A live harvest as a recording keeps it: contacts' personal data redacted."""
     lines, entries, tail, cursor = result
     for entry in entries:
-        for contact in entry["ad_content"].get("contactList") or []:
+        for contact in (entry.get("ad_content") or {}).get("contactList") or []:  # inactive: none
             for key in ("name", "email", "phone"):
                 if contact.get(key):
                     contact[key] = "REDACTED"

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from jobfakes.world.times import parse_instant
 from jobfakes.world.world import WorldConfig
+
+
+def wall_clock_now() -> str:
+    """The machine's time to the whole second, as ISO 8601 (for `--now now`): the one place
+    the world's start comes from the wall clock rather than the configuration."""
+    return datetime.fromtimestamp(int(time.time()), UTC).isoformat()
 
 
 @dataclass(frozen=True)
@@ -17,7 +25,7 @@ class Config:
 
     seed: int = 1
     ads: int = 5000
-    now: str | None = None  # ISO instant of the world's start; None = the embedded default
+    now: str | None = None  # ISO instant of the world's start, or "now"; None = the default
     clock: str = "frozen"
     db: str | None = None
     fakes: tuple[str, ...] = ()  # empty = every registered fake
@@ -47,6 +55,8 @@ class Config:
             raise ValueError("journal_size must be at least 1")
         if self.publicfeed_cap < 1:
             raise ValueError("publicfeed_cap must be at least 1")
+        if self.now is not None and self.now.strip().lower() == "now":
+            object.__setattr__(self, "now", wall_clock_now())  # once, for every worker
         if self.now is not None:
             parse_instant(self.now)
 

@@ -31,6 +31,7 @@ TABLES = {"job": "jobs", "posting": "postings"}
 EARTH_KM = 6371.0088  # mean Earth radius
 MAX_CLAUSES = 1024  # Lucene's default maximum number of boolean clauses
 MAX_DEPTH = 64
+FUZZY_CUTOFF = 85  # one wrong, missing or extra letter in a name of seven letters or more
 
 
 class SqlitePlaces:
@@ -40,24 +41,33 @@ class SqlitePlaces:
         self.conn = conn
 
     def code(self, name: str) -> int | None:
-        """The best matching place: same words (case and accents aside), else the shortest
-        name that begins with them; the lowest code breaks ties."""
-        wanted = tokenize(name)
+        """The best matching place, as the reference says a name maps: a place's name or one
+        of its other names (woonplaatsen, Den Haag, Den Bosch), case and accents aside; else
+        the shortest name that begins with the words; else the closest name within a small
+        typo (rapidfuzz ratio of FUZZY_CUTOFF or more); the lowest code breaks ties."""
+        wanted = " ".join(tokenize(name))
         if not wanted:
             return None
-        prefix = " ".join(wanted)
-        best: tuple[int, int, int] | None = None
-        for code, place in self.conn.execute("SELECT code, name FROM places"):
-            words = " ".join(tokenize(place))
-            if words == prefix:
-                rank = (0, 0, code)
-            elif words.startswith(prefix):
-                rank = (1, len(words), code)
-            else:
-                continue
-            if best is None or rank < best:
-                best = rank
-        return None if best is None else best[2]
+        names: dict[str, int] = {}
+        for known, code in self.conn.execute(
+            "SELECT name, code FROM place_names UNION ALL SELECT name, code FROM places"
+        ):
+            folded = " ".join(tokenize(known))
+            names[folded] = min(code, names.get(folded, code))
+        if wanted in names:
+            return names[wanted]
+        starting = [(len(n), c) for n, c in names.items() if n.startswith(wanted)]
+        if starting:
+            return min(starting)[1]
+        from rapidfuzz import fuzz, process  # imported on use: only a typo needs it
+
+        scored = process.extract(
+            wanted, list(names), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=None
+        )
+        if not scored:
+            return None
+        best = max(score for _, score, _ in scored)
+        return min(names[n] for n, score, _ in scored if score == best)
 
     def coordinates(self, code: int) -> tuple[float, float] | None:
         """(lat, lon) of a place code."""

@@ -1,8 +1,10 @@
-"""Deterministic generation of Norwegian ads and their lifecycles, one day-slot at a time.
+"""Deterministic generation of Norwegian ads and their lifecycles.
 
-The timeline is cut into slots of one day. Slots before the start instant hold the world's
-history (`ads` ads spread over ceil(ads/1000) days); each later slot brings about 1000 new
-ads. Every slot draws from its own generator seeded by (world seed, slot), so any slot can be
+The world starts in the steady state of the real feed (`jobfakes.world.timeline`): the `ads`
+ads active at the start instant, published over the weeks before it, plus those that ended in
+the last week. The history is drawn in chunks of CHUNK active ads, each chunk from its own
+generator. After the start the timeline is cut into slots of one day, each bringing the
+scaled daily rate of new ads from a generator seeded by (world seed, slot), so any slot can be
 made again alone and the world at any instant is the same however the clock got there.
 """
 
@@ -12,15 +14,18 @@ import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from datetime import date, datetime, time
+from functools import cached_property, lru_cache
 from typing import Any, TypeVar
 
+from jobfakes.world import timeline
 from jobfakes.world.model import Ad
-from jobfakes.world.times import DAY, OSLO, from_datetime, to_datetime
+from jobfakes.world.times import DAY, OSLO, US, from_datetime, to_datetime
 from jobfakes.world.vocab import NavVocabulary, Place, Weighted, nav_vocabulary
+from jobfakes.world.words import filler
 
-ADS_PER_DAY = 1000
-CHUNK = 250  # ads drawn from one generator
+CHUNK = 250  # active ads drawn from one generator
+_PUBLISH_DELAY = 600  # seconds at most between `published` and the feed's publish event
 T = TypeVar("T")
 _ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 _CATEGORY_TYPES = ("ESCO", "JANZZ", "STYRK08", "STYRK08NAV")
@@ -42,6 +47,7 @@ class Planned:
     data: dict[str, Any]  # the whole ad for publish, the changed fields for update
 
 
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _V4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
 _V4_SET = (0x4000 << 64) | (0x8000 << 48)
 
@@ -54,6 +60,33 @@ def _one(rng: random.Random, items: Sequence[T]) -> T:
 def _below(rng: random.Random, bound: int) -> int:
     """A faster `rng.randrange(bound)`; exact enough for synthetic data."""
     return int(rng.random() * bound)
+
+
+def _whole_second(instant: int) -> int:
+    """The next whole second at or after an instant (the real `published` has no fraction)."""
+    return -(-instant // US) * US
+
+
+def _expiry(published: int, days: int) -> int:
+    """Midnight in Oslo at the end of the day `days` after publishing, as real ads expire."""
+    moment = published + days * DAY
+    day = moment // DAY  # the UTC day; Oslo's day differs only in its last hours
+    next_midnight = _oslo_midnight(day + 1)
+    return _oslo_midnight(day + 2) if moment >= next_midnight else next_midnight
+
+
+@lru_cache(maxsize=4096)
+def _oslo_midnight(day: int) -> int:
+    """The instant Oslo's day with the date of UTC day number `day` begins."""
+    return from_datetime(datetime.combine(date.fromordinal(_EPOCH_ORDINAL + day), time(), OSLO))
+
+
+def _stop_time(rng: random.Random, published: int, expires: int) -> int | None:
+    """When an ad is stopped before it expires (some are), at least an hour after publishing."""
+    if rng.random() >= timeline.STOP_SHARE:
+        return None
+    earliest = published + 3600 * US
+    return earliest + _below(rng, max(1, expires - earliest - US))
 
 
 def make_uuid(rng: random.Random) -> str:
@@ -88,8 +121,9 @@ class Generator:
     def __init__(self, seed: int, ads: int, start: int, vocab: NavVocabulary | None = None):
         self.seed, self.ads, self.start = seed, ads, start
         self._vocab = vocab
-        self.history_slots = max(1, -(-ads // ADS_PER_DAY))
+        self.history_slots = timeline.HISTORY_DAYS
         self.origin = start - self.history_slots * DAY
+        self.history_chunks = -(-ads // CHUNK)
 
     @property
     def vocab(self) -> NavVocabulary:
@@ -106,48 +140,77 @@ class Generator:
     def rng(self, *parts: object) -> random.Random:
         return random.Random(":".join(map(str, (self.seed, *parts))))
 
+    def history_chunk(self, chunk: int) -> list[list[Planned]]:
+        """The planned steps of one chunk of the history, ad by ad: CHUNK ads active at the
+        start (fewer in the last chunk) and the ads drawn beside them that ended in the last
+        RECENT_DAYS; ads that ended earlier are drawn and dropped, which keeps the mix of ages
+        and lifetimes that of a feed in its steady state."""
+        rng = self.rng("history", chunk)
+        wanted = min(CHUNK, self.ads - chunk * CHUNK)
+        horizon = self.start - timeline.RECENT_DAYS * DAY
+        ads: list[list[Planned]] = []
+        active = 0
+        while active < wanted:
+            published = timeline.history_published(rng, self.start)
+            expires = _expiry(published, timeline.lifetime_days(rng))
+            stop_at = _stop_time(rng, published, expires)
+            end = expires if stop_at is None else stop_at
+            if end <= horizon:
+                continue
+            active += end > self.start
+            order = (chunk << 20 | len(ads)) << 4
+            ads.append(self._lifecycle(rng, published, order, expires, stop_at))
+        return ads
+
     def slot_size(self, slot: int) -> int:
-        """How many ads are first published in a slot."""
-        if slot < self.history_slots:
-            return self.ads // self.history_slots + (slot < self.ads % self.history_slots)
-        return self.rng("count", slot).randint(ADS_PER_DAY - 100, ADS_PER_DAY + 100)
+        """How many ads are first published in a slot after the start."""
+        begin = self.origin + slot * DAY
+        return timeline.slot_size(self.rng("count", slot), self.ads, begin)
 
     def chunks(self, slot: int) -> int:
         return -(-self.slot_size(slot) // CHUNK)
 
     def chunk(self, slot: int, chunk: int) -> list[list[Planned]]:
         """The planned steps of the ads of one chunk of a slot, ad by ad. Chunks have their own
-        generators, so they can be made apart (in parallel) and still come out the same."""
+        generators, so they can be made apart and still come out the same."""
         rng = self.rng("slot", slot, chunk)
         begin = self.origin + slot * DAY
         first = chunk * CHUNK
-        return [
-            self._lifecycle(rng, begin + 1 + _below(rng, DAY - 1), (slot << 28) | (index << 4))
-            for index in range(first, min(first + CHUNK, self.slot_size(slot)))
-        ]
+        ads = []
+        for index in range(first, min(first + CHUNK, self.slot_size(slot))):
+            published = _whole_second(begin + 1 + _below(rng, DAY - US))
+            expires = _expiry(published, timeline.lifetime_days(rng))
+            stop_at = _stop_time(rng, published, expires)
+            ads.append(
+                self._lifecycle(rng, published, (slot << 28) | (index << 4), expires, stop_at)
+            )
+        return ads
 
     def slot(self, slot: int) -> list[list[Planned]]:
         """The planned steps of each ad first published in this slot, ad by ad."""
         return [ad for chunk in range(self.chunks(slot)) for ad in self.chunk(slot, chunk)]
 
-    def _lifecycle(self, rng: random.Random, published: int, order: int) -> list[Planned]:
-        ad = self.ad(rng, published)
+    def _lifecycle(
+        self, rng: random.Random, published: int, order: int, expires: int, stop_at: int | None
+    ) -> list[Planned]:
+        """Publish (the feed's event a little after the whole-second `published`), updates
+        (most soon after publishing), then a stop or the expiry."""
+        ad = self.ad(rng, published, expires)
         uid = ad["uuid"]
-        steps = [Planned(published, order, "publish", uid, make_uuid(rng), ad)]
-        expires = ad["expires"]
-        span = expires - published
+        shown = published + US + _below(rng, _PUBLISH_DELAY * US)
+        steps = [Planned(shown, order, "publish", uid, make_uuid(rng), ad)]
+        end = expires if stop_at is None else stop_at
+        span = max(1, end - shown - 1)
         updates = _UPDATES.pick(rng)
-        times = sorted(published + 1 + _below(rng, max(1, span - 1)) for _ in range(updates))
-        stop_at = published + 1 + _below(rng, max(1, span - 1)) if rng.random() < 0.07 else None
+        times = sorted(shown + 1 + int(span * rng.random() ** 2) for _ in range(updates))
         for number, when in enumerate(times, 1):
-            if stop_at is None or when < stop_at:
-                steps.append(
-                    Planned(
-                        when, order | number, "update", uid, make_uuid(rng), self.patch(rng, ad)
-                    )
-                )
+            steps.append(
+                Planned(when, order | number, "update", uid, make_uuid(rng), self.patch(rng, ad))
+            )
         if stop_at is not None:
-            steps.append(Planned(stop_at, order | 14, "stop", uid, make_uuid(rng), {}))
+            steps.append(
+                Planned(max(stop_at, shown + 2), order | 14, "stop", uid, make_uuid(rng), {})
+            )
         else:
             steps.append(Planned(expires, order | 15, "expire", uid, make_uuid(rng), {}))
         return steps
@@ -182,7 +245,9 @@ class Generator:
                     "public": public,
                     "domain": domain,
                     "place": place,
-                    "description": _one(rng, text["employer_descriptions"]).format(employer=name),
+                    "description": "<p>"
+                    + _one(rng, text["employer_descriptions"]).format(employer=name)
+                    + "</p>",
                 }
             )
         return pool
@@ -207,7 +272,11 @@ class Generator:
         return pool
 
     # ---- one ad ---------------------------------------------------------------------------
-    def ad(self, rng: random.Random, published: int) -> Ad:
+    def ad(self, rng: random.Random, published: int, expires: int | None = None) -> Ad:
+        """One ad published at `published` (a whole second); `expires` is drawn if not given.
+        Optional values the real services leave out are None (null on the wire)."""
+        if expires is None:
+            expires = _expiry(published, timeline.lifetime_days(rng))
         vocab, text = self.vocab, self.vocab.text
         occupation = vocab.occupations.pick(rng)
         employer = _one(rng, self.employers)
@@ -220,17 +289,12 @@ class Generator:
         business = employer["name"]
         if rng.random() < 0.2:
             business = f"{business}, {_one(rng, text['business_units'])}"
-        days = _one(rng, (7, 14, 14, 21, 28, 30, 30, 30, 42, 60))
-        expires = to_datetime(published + days * DAY, OSLO).replace(
-            hour=0, minute=0, second=0, microsecond=0
-        )
         source = vocab.sources.pick(rng)
         uid = make_uuid(rng)
-        due = (
-            _one(rng, text["application_due_text"])
-            if rng.random() < 0.4
-            else expires.date().isoformat()
-        )
+        due = self._application_due(rng, expires)
+        engagement, extent = vocab.engagementtypes.pick(rng), vocab.extents.pick(rng)
+        sector = "Offentlig" if public else "Privat"
+        about = (engagement, extent, sector, locations[0])
         url = f"https://www.{employer['domain']}/jobb/{10_000 + _below(rng, 90_000)}"
         return {
             "uuid": uid,
@@ -238,33 +302,43 @@ class Generator:
             "privacy": "SHOW_ALL" if rng.random() < 0.99 else "INTERNAL_NOT_SHOWN",
             "source": source,
             "published": published,
-            "expires": from_datetime(expires),
+            "expires": expires,
             "updated": published,
             "title": title,
             "businessName": business,
             "employer": {
                 "name": employer["legal"],
                 "orgnr": employer["orgnr"],
-                "description": employer["description"] if rng.random() < 0.6 else "",
-                "homepage": f"https://www.{employer['domain']}" if rng.random() < 0.7 else "",
+                "description": employer["description"] if rng.random() < 0.6 else None,
+                "homepage": f"https://www.{employer['domain']}" if rng.random() < 0.7 else None,
             },
             "locations": locations,
             "contacts": self._contacts(rng, employer["domain"]),
             "categories": self._categories(rng, occupation),
             "occupationCategories": occupation["pyrk"],
-            "adtext": self._adtext(rng, occupation, business, place),
-            "sourceurl": url if source != "Stillingsregistrering" else "",
-            "applicationUrl": url + "/soknad" if rng.random() < 0.5 else "",
+            "adtext": self._adtext(rng, occupation, business, place, about),
+            "sourceurl": url if source != "Stillingsregistrering" else None,
+            "applicationUrl": url + "/soknad" if rng.random() < 0.5 else None,
             "applicationDue": due,
             "jobtitle": title if rng.random() < 0.8 else occupation["styrk08nav"]["name"],
-            "engagementtype": vocab.engagementtypes.pick(rng),
-            "extent": vocab.extents.pick(rng),
+            "engagementtype": engagement,
+            "extent": extent,
             "starttime": _one(rng, text["starttime_text"]),
             "positioncount": _POSITIONS.pick(rng),
-            "sector": "Offentlig" if public else "Privat",
+            "sector": sector,
             "remote": vocab.remote.pick(rng),
             "workLanguage": _one(rng, text["work_languages"]),
         }
+
+    def _application_due(self, rng: random.Random, expires: int) -> str:
+        """The free text the real ads carry: Snarest, an ISO or a Norwegian date, or words."""
+        draw = rng.random()
+        if draw < 0.2:
+            return "Snarest"
+        if draw < 0.3:
+            return str(_one(rng, self.vocab.text["application_due_text"]))
+        last_day = to_datetime(expires - DAY, OSLO).date()
+        return last_day.isoformat() if draw < 0.75 else f"{last_day:%d.%m.%Y}"
 
     def _location(self, rng: random.Random, place: Place) -> dict[str, Any]:
         street = f"{_one(rng, self.vocab.text['streets'])} {rng.randint(1, 120)}"
@@ -309,9 +383,27 @@ class Generator:
         return result
 
     def _adtext(
-        self, rng: random.Random, occupation: dict[str, Any], business: str, place: Place
+        self,
+        rng: random.Random,
+        occupation: dict[str, Any],
+        business: str,
+        place: Place,
+        about: tuple[str, str, str, dict[str, Any]],
     ) -> str:
+        """HTML as the real ads are written: about the employer, the position (its kind,
+        extent, sector and place, in words a search finds), tasks, qualifications, offer,
+        how to apply; each section with a run of words in their natural frequency."""
         text = self.vocab.text
+        engagement, extent, sector, location = about
+        kind = extent.replace("_og_", " og ").lower()
+        position = (
+            f"{occupation['styrk08nav']['name']}: {engagement.lower()} stilling, {kind},"
+            f" i {sector.lower()} sektor. Arbeidssted: {_title_case(location['municipal'])},"
+            f" {_title_case(location['county'])}."
+        )
+
+        def words() -> str:
+            return filler(rng, "nb", 6 + _below(rng, 12))
 
         def bullets(items: list[str], k: int) -> str:  # k in a row from a random start
             start = _below(rng, len(items))
@@ -320,12 +412,14 @@ class Generator:
 
         intro = _one(rng, text["intros"]).format(employer=business, city=_title_case(place.city))
         return (
-            f"<p>{intro}</p>"
+            f"<p>{intro} {words()}</p>"
+            f"<p><strong>Om stillingen</strong></p><p>{position} {words()}</p>"
             f"<p><strong>Arbeidsoppgaver</strong></p><ul>{bullets(occupation['tasks'], 4)}</ul>"
+            f"<p>{words()}</p>"
             f"<p><strong>Kvalifikasjoner</strong></p>"
             f"<ul>{bullets(occupation['qualifications'], 3)}</ul>"
             f"<p><strong>Vi tilbyr</strong></p><ul>{bullets(text['offers'], 3)}</ul>"
-            f"<p>{_one(rng, text['closings'])}</p>"
+            f"<p>{_one(rng, text['closings'])} {words()}</p>"
         )
 
     def patch(self, rng: random.Random, ad: Ad) -> dict[str, Any]:

@@ -1,6 +1,6 @@
-"""The world's history before its start instant, built slot by slot (in parallel when big).
+"""The world's history before its start instant, built chunk by chunk (in parallel when big).
 
-Each ad's own steps decide its state, so slots are independent: worker processes build them
+Each ad's own steps decide its state, so chunks are independent: worker processes build them
 and the parent only stores the rows and sorts the feed events into one order.
 """
 
@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 from jobfakes.world.generate import Generator
 from jobfakes.world.model import Ad, feed_snapshot
 from jobfakes.world.steps import ad_row, apply_step, pending_row
+from jobfakes.world.words import warm as warm_words
 
 # (time, order, event id, ad uuid, status, title, businessName, municipal)
 EventTuple = tuple[int, int, str, str, str, str, str, str]
@@ -25,12 +26,12 @@ PARALLEL_FROM = 2000  # ads; below this a process pool costs more than it saves
 _worker_generator: Generator | None = None
 
 
-def chunk_rows(generator: Generator, start: int, slot: int, chunk: int) -> SlotRows:
+def chunk_rows(generator: Generator, start: int, chunk: int) -> SlotRows:
     """The stored ads, the feed events up to `start`, and the later steps of one chunk."""
     ads: list[AdRow] = []
     events: list[EventTuple] = []
     later: list[PendingRow] = []
-    for steps in generator.chunk(slot, chunk):
+    for steps in generator.history_chunk(chunk):
         docs: dict[str, Ad] = {}
         for step in steps:
             if step.time > start:
@@ -44,13 +45,9 @@ def chunk_rows(generator: Generator, start: int, slot: int, chunk: int) -> SlotR
 
 
 def history(generator: Generator, start: int) -> Iterator[SlotRows]:
-    """Rows of every chunk of every history slot, in order. A big history starts building in
+    """Rows of every chunk of the history, in order. A big history starts building in
     worker processes at once, so the caller may do other work before it reads the rows."""
-    jobs = [
-        (start, slot, chunk)
-        for slot in range(generator.history_slots)
-        for chunk in range(generator.chunks(slot))
-    ]
+    jobs = [(start, chunk) for chunk in range(generator.history_chunks)]
     workers = min(os.cpu_count() or 1, 4)
     if (
         generator.ads < PARALLEL_FROM
@@ -59,6 +56,7 @@ def history(generator: Generator, start: int) -> Iterator[SlotRows]:
     ):
         return (chunk_rows(generator, *job) for job in jobs)
     generator.employers, generator.people  # noqa: B018 - build the pools once, before forking
+    warm_words("nb")
     pool = ProcessPoolExecutor(
         workers,
         mp_context=multiprocessing.get_context("fork"),
@@ -81,6 +79,6 @@ def _adopt(generator: Generator) -> None:
     _worker_generator = generator
 
 
-def _worker_chunk(job: tuple[int, int, int]) -> SlotRows:
+def _worker_chunk(job: tuple[int, int]) -> SlotRows:
     assert _worker_generator is not None
     return chunk_rows(_worker_generator, *job)

@@ -30,6 +30,11 @@ FIELD_KINDS = {
     "sector": "text", "remote": "text", "workLanguage": "texts",
 }  # fmt: skip
 AD_FIELDS = tuple(FIELD_KINDS)
+# Text fields an ad may lack (the real ad's optional properties): null, as the services write.
+NULLABLE_TEXTS = frozenset(
+    {"sourceurl", "applicationUrl", "applicationDue", "jobtitle", "engagementtype", "extent",
+     "starttime", "positioncount", "sector", "remote"}
+)  # fmt: skip
 # What an admin PATCH or a planned update may change.
 MUTABLE_FIELDS = frozenset(AD_FIELDS) - {"uuid", "published", "updated"}
 
@@ -71,7 +76,9 @@ def field_problem(name: str, value: Any) -> str | None:
     """Why a value cannot go into an ad field, or None when it fits."""
     kind = FIELD_KINDS.get(name)
     if kind == "text":
-        return None if isinstance(value, str) else f"{name} must be a string"
+        if isinstance(value, str) or (value is None and name in NULLABLE_TEXTS):
+            return None
+        return f"{name} must be a string"
     if kind == "instant":
         return None if value is None or isinstance(value, int) else f"{name} must be an instant"
     if kind == "texts":

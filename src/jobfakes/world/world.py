@@ -26,7 +26,7 @@ from jobfakes.world.model import (
 )
 from jobfakes.world.steps import ad_row, apply_step, pending_row
 from jobfakes.world.store import Store
-from jobfakes.world.times import DAY
+from jobfakes.world.times import DAY, US
 
 if TYPE_CHECKING:
     from jobfakes.world.history import SlotRows
@@ -321,7 +321,7 @@ class World:
             self.store.set_meta("admin_count", str(self._admin_count))
             rng = self.generator.rng("admin", self._admin_count)
             now = self.clock.now()
-            ad = self.generator.ad(rng, now)
+            ad = self.generator.ad(rng, now - now % US)  # published is a whole second
             ad.update(fields)
             self._apply(
                 [Planned(now, 0, "publish", ad["uuid"], make_uuid(rng), ad)], {}, self.store

@@ -44,7 +44,7 @@ def test_default_fields_are_every_field_with_labels(jf, truth):
 def test_labels_off_and_languages(jf):
     bare = jf.ok("search", _labels=0, _limit=1, _fields="education_level,location")
     assert isinstance(bare["results"][0]["education_level"], int)
-    mbo = {"education_level": 9, "_limit": 1, "_fields": "job:education_level"}
+    mbo = {"job:education_level": 9, "_limit": 1, "_fields": "job:education_level"}
     nl = jf.ok("search", _language="nl", **mbo)["results"][0]["education_level"]
     en = jf.ok("search", _language="en", **mbo)["results"][0]["education_level"]
     assert nl == {"value": 9, "label": "MBO"}

@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
+import re
+
 import jwt
 
 from tests.conftest import first_page_status
+
+
+def _to_millis(stamp: str) -> str:
+    """An ISO date-time cut to milliseconds, trailing zeros trimmed, as Java prints it."""
+    match = re.fullmatch(r"(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?(.*)", stamp)
+    assert match, stamp
+    fraction = (match[2] or "")[:3].rstrip("0")
+    return f"{match[1]}{'.' + fraction if fraction else ''}{match[3]}"
+
+
+def test_sist_endret_is_updated_cut_to_milliseconds_and_published_a_whole_second(
+    navfeed_inprocess,
+):
+    fake = navfeed_inprocess
+    entries = [
+        fake.session.get(fake.url(f"/api/v1/feedentry/{ad['uuid']}")).json()
+        for ad in fake.admin.ads("ACTIVE")[:60]
+    ]
+    for entry in entries:
+        content = entry["ad_content"]
+        assert entry["sistEndret"] == _to_millis(content["updated"])
+        assert re.fullmatch(r".*T\d\d:\d\d:\d\d\+0[12]:00", content["published"])
+        assert content["updated"] > content["published"]
+    assert sum(len(e["ad_content"]["updated"]) > len(e["sistEndret"]) for e in entries) > 30
 
 
 def test_active_entry_shape(navfeed_inprocess):
@@ -12,7 +38,7 @@ def test_active_entry_shape(navfeed_inprocess):
     ad = fake.admin.ads("ACTIVE")[0]
     entry = fake.session.get(fake.url(f"/api/v1/feedentry/{ad['uuid']}")).json()
     assert list(entry) == ["uuid", "ad_content", "sistEndret", "status"]
-    assert entry["status"] == "ACTIVE" and entry["sistEndret"] == ad["updated"]
+    assert entry["status"] == "ACTIVE" and _to_millis(ad["updated"]) == entry["sistEndret"]
     content = entry["ad_content"]
     assert list(content) == [
         "uuid",

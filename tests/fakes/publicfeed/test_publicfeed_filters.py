@@ -63,25 +63,33 @@ def test_open_ends_spaces_and_the_docs_example(publicfeed_inprocess):
     assert uuids(fake, published="*") == [a["uuid"] for a in ads]  # a lone `*`: everything
 
 
+def test_published_is_a_whole_second_and_updated_later_on_updated_ads(publicfeed_inprocess):
+    ads = truth(publicfeed_inprocess)
+    assert all(a["published"] % US == 0 for a in ads)  # as the real ads: no fraction
+    assert all(a["updated"] > a["published"] for a in ads)  # the feed stored it after
+    assert sum(a["updated"] % US != 0 for a in ads) > len(ads) * 0.9
+
+
 def test_date_times_without_fraction_round_up_as_the_search_engine_does(publicfeed_inprocess):
     fake = publicfeed_inprocess
-    ad = next(a for a in truth(fake) if a["published"] % US)
-    second, t = _second(ad["published"]), ad["published"]
+    ad = next(a for a in truth(fake) if a["updated"] % US)
+    second = _second(ad["updated"])
     # lte and gt fill the missing fraction with its maximum; gte and lt with zero.
-    assert ad["uuid"] in uuids(fake, published=f"[*,{second}]")
-    assert ad["uuid"] not in uuids(fake, published=f"[*,{second})")
-    assert ad["uuid"] not in uuids(fake, published=f"({second},*]")
-    assert ad["uuid"] in uuids(fake, published=f"[{second},*]")
+    assert ad["uuid"] in uuids(fake, updated=f"[*,{second}]")
+    assert ad["uuid"] not in uuids(fake, updated=f"[*,{second})")
+    assert ad["uuid"] not in uuids(fake, updated=f"({second},*]")
+    assert ad["uuid"] in uuids(fake, updated=f"[{second},*]")
     # Without seconds the value is printed with `:00` first, so `[m,m]` is that first second.
-    minute = second[:16]
-    start = t - t % (60 * US)
+    published = truth(fake)[0]["published"]
+    minute = _second(published)[:16]
+    start = published - published % (60 * US)
     assert uuids(fake, published=f"[{minute},{minute}]") == _expect(
         fake, lambda a: start <= a["published"] < start + US
     )
     assert uuids(fake, published=f"[{minute},{minute}:59]") == _expect(
         fake, lambda a: start <= a["published"] < start + 60 * US
     )
-    assert ad["uuid"] in uuids(fake, published=f"[{minute},{minute}:59]")
+    assert truth(fake)[0]["uuid"] in uuids(fake, published=f"[{minute},{minute}:59]")
 
 
 def test_a_bare_date_is_that_whole_utc_day(publicfeed_inprocess):

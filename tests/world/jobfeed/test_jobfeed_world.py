@@ -50,7 +50,9 @@ def test_places_are_real_and_coded_by_postcode():
     by_name = {p.name: p for p in vocab.places}
     assert by_name["Amsterdam"].code == 1000 and by_name["Utrecht"].code == 3500
     assert 52.3 < by_name["Amsterdam"].lat < 52.4 and 4.8 < by_name["Amsterdam"].lon < 5.0
-    assert all(1000 <= p.code <= 9999 for p in vocab.places)
+    # a 4-digit postcode, or 10000 + the CBS code where our data lacks the postcode
+    assert all(1000 <= p.code <= 9999 or 10_000 < p.code < 12_000 for p in vocab.places)
+    assert by_name["Terschelling"].code == 10_093  # CBS municipality 0093
     assert CATALOGUE["location"].labels is not None
     assert CATALOGUE["location"].labels["nl"][1000] == "Amsterdam"
 
@@ -78,3 +80,12 @@ def test_pooled_generation_makes_the_same_world(monkeypatch):
     monkeypatch.setattr(module, "PARALLEL_FROM", 1000)
     pooled = DutchWorld(DutchWorldConfig(seed=5, jobs=2500))
     assert _lines(pooled) == _lines(serial)
+
+
+def test_a_big_build_shows_a_progress_bar_on_stderr(capsys):
+    world = DutchWorld(DutchWorldConfig(jobs=300), progress=True)
+    assert world.counts()[0] == 300
+    shown = capsys.readouterr().err
+    assert "Dutch world" in shown and "100%" in shown
+    DutchWorld(DutchWorldConfig(jobs=300))  # small, and not on a terminal: no bar
+    assert "Dutch world" not in capsys.readouterr().err

@@ -128,6 +128,12 @@ _FIELDS = (
         "Place of work: the 4-digit postcode of the place; filters take a code or a place name.",
     ),
     _f("location_name", "string", (P,), "Name of the place of work."),
+    _f(
+        "location_coordinates",
+        "string",
+        (P, J),
+        'Coordinates of the place of work: "latitude,longitude" in decimal degrees.',
+    ),
     _f("region", "code", (P, J), "Region (COROP area) of the place of work."),
     _f("province", "code", (P, J), "Province of the place of work."),
     _f("source_website", "string", (P,), "Website the posting was found on."),

@@ -20,6 +20,7 @@ import orjson
 from jobfakes.world.jobfeed.schema import JOB_COLUMNS, POSTING_COLUMNS
 from jobfakes.world.jobfeed.vocab import DutchVocabulary, Place, Profession, dutch_vocabulary
 from jobfakes.world.vocab import Weighted
+from jobfakes.world.words import filler
 
 CHUNK = 2000  # jobs drawn from one generator
 HISTORY_DAYS = 730  # jobs were first seen up to two years before the world's start
@@ -181,6 +182,10 @@ class JobGenerator:
             "years": str(experience[0] or 1),
         }
         texts = self._texts(rng, values)
+        self._label_sentences(
+            rng, texts, place, org.industry, contract, employment, 2 if irregular else 1,
+            edu, (it, pro, soft, langs),
+        )  # fmt: skip
         count = _POSTINGS.pick(rng)
         sites = self._sites(rng, count, org)
         job_id = _hex32(rng)
@@ -211,6 +216,7 @@ class JobGenerator:
             "language_skills": orjson.dumps(langs).decode(),
             "location_lat": place.lat,
             "location_lon": place.lon,
+            "location_coordinates": _coordinates(place),
         }
         posts: list[Row] = []
         dates: list[tuple[date, date | None]] = []
@@ -230,7 +236,8 @@ class JobGenerator:
             if index and rng.random() < 0.08:
                 moved: Place = v.weighted_places.pick(rng)
                 post.update(location=moved.code, region=moved.region, province=moved.province,
-                            location_lat=moved.lat, location_lon=moved.lon)  # fmt: skip
+                            location_lat=moved.lat, location_lon=moved.lon,
+                            location_coordinates=_coordinates(moved))  # fmt: skip
             title = self._title(rng, values["title"], place.name)
             posting_id = _hex32(rng)
             post.update(
@@ -286,6 +293,46 @@ class JobGenerator:
             for part, n in counts.items()
         }
 
+    def _label_sentences(
+        self,
+        rng: random.Random,
+        texts: dict[str, str],
+        place: Place,
+        industry: int,
+        contract: int,
+        employment: int | None,
+        hours_type: int,
+        education: int,
+        skills: tuple[list[str], list[str], list[str], list[str]],
+    ) -> None:
+        """The sentences that name the job's coded values (so a search for a label's words
+        finds the jobs that carry it), and runs of words in their natural frequency."""
+        codes = self.vocab.codes
+
+        def label(table: str, code: object) -> str:
+            return str(codes[table][str(code)][0])
+
+        region = self.vocab.region_names[place.region]
+        province = self.vocab.province_names[place.province]
+        tables = ("it_skills", "professional_skills", "soft_skills", "language_skills")
+        named = [label(t, s) for t, chosen in zip(tables, skills, strict=True) for s in chosen]
+        employment_text = f" ({label('employment_type', employment)})" if employment else ""
+        parts = {
+            "job_description": f"Standplaats: {place.name}, regio {region}, provincie {province}.",
+            "candidate_description": (
+                f"Opleidingsniveau: {label('education_level', education)}."
+                f" Gevraagd: {', '.join(named)}."
+            ),
+            "conditions_description": (
+                f"Het betreft een {label('contract_type', contract).lower()}{employment_text},"
+                f" {label('working_hours_type', hours_type).lower()}."
+            ),
+            "employer_description": f"Sector: {label('organization_industry', industry)}.",
+        }
+        for part, sentence in parts.items():
+            extra = filler(rng, "nl", 6 + int(rng.random() * 12))
+            texts[part] = f"{texts[part]} {sentence} {extra}"
+
     def _title(self, rng: random.Random, title: str, place: str) -> str:
         text = self.vocab.text
         prefix = text["title_prefixes"][int(rng.random() * len(text["title_prefixes"]))]
@@ -306,3 +353,8 @@ class JobGenerator:
             if site not in chosen:
                 chosen.append(site)
         return chosen[:count]
+
+
+def _coordinates(place: Place) -> str:
+    """`location_coordinates` as Jobfeed consumers read it: "lat,lon"."""
+    return f"{place.lat},{place.lon}"

@@ -6,7 +6,8 @@
   conventions; `full_text` is a generated column: the title and every description part);
 - `postings_fts`: FTS5 over the posting-level text fields (external content), and
   `postings_vocab`, its `fts5vocab` row table, for fuzzy and leading-wildcard expansion;
-- `places`: the real Dutch places a `location` filter may name.
+- `places`: the real Dutch places a `location` filter may name; `place_names`: the names
+  (official, woonplaatsen, aliases; folded) that map to each.
 Coded fields hold integer codes, dates ISO `YYYY-MM-DD` text, booleans 0/1, `codes` fields a
 JSON array of ids.
 """
@@ -69,6 +70,7 @@ CREATE TABLE postings (
   full_text TEXT GENERATED ALWAYS AS ({full_text}) VIRTUAL);
 CREATE TABLE places (code INTEGER PRIMARY KEY, name TEXT NOT NULL, lat REAL NOT NULL,
   lon REAL NOT NULL, region INTEGER NOT NULL, province INTEGER NOT NULL);
+CREATE TABLE place_names (name TEXT PRIMARY KEY, code INTEGER NOT NULL);
 """
 
 

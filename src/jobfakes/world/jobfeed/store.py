@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import orjson
@@ -32,12 +32,13 @@ class JobStore:
         self.columns = Columns(self.conn, self.lock, "jobs")  # loaded on first use
         self.posting_columns = Columns(self.conn, self.lock, "postings")
 
-    def begin(self, places: Iterable[Place]) -> None:
+    def begin(self, places: Iterable[Place], names: Mapping[str, int]) -> None:
         self.conn.execute("BEGIN")
         self.conn.executemany(
             "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?)",
             [(p.code, p.name, p.lat, p.lon, p.region, p.province) for p in places],
         )
+        self.conn.executemany("INSERT INTO place_names VALUES (?, ?)", names.items())
 
     def add(self, jobs: list[tuple[Any, ...]], postings: list[tuple[Any, ...]]) -> None:
         marks = ", ".join("?" * len(JOB_COLUMNS))

@@ -39,6 +39,9 @@ class Profession:
 class DutchVocabulary:
     places: tuple[Place, ...]
     places_by_code: dict[int, Place]
+    place_names: dict[str, int]  # folded name (official, woonplaats, alias) -> place code
+    region_names: dict[int, str]  # COROP code -> name
+    province_names: dict[int, str]  # province code -> Dutch name
     weighted_places: Weighted
     professions: dict[int, Profession]
     weighted_professions: Weighted
@@ -75,6 +78,9 @@ def dutch_vocabulary() -> DutchVocabulary:
     return DutchVocabulary(
         places=places,
         places_by_code={p.code: p for p in places},
+        place_names={name: int(code) for name, code in geo["aliases"].items()},
+        region_names={int(k): v for k, v in geo["regions"].items()},
+        province_names={int(k): v[0] for k, v in geo["provinces"].items()},
         weighted_places=Weighted.of(
             [(pl, row[6]) for pl, row in zip(places, geo["places"], strict=True)]
         ),
