@@ -107,6 +107,10 @@ def main() -> None:
     "--allow-host", "allow_hosts", multiple=True, metavar="NAME",
     help="A Host name the control plane accepts besides loopback (repeatable).",
 )  # fmt: skip
+@click.option(
+    "--faults", "faults_file", default=None, type=click.Path(exists=True, dir_okay=False),
+    help="YAML or JSON file of faults, installed at start and after each reset.",
+)  # fmt: skip
 def serve(
     fakes: tuple[str, ...],
     host: str,

@@ -4,7 +4,9 @@ Fixtures (generated from the registry, so every fake has the same ones):
 - `<name>_fake`: a live server on 127.0.0.1 (started once per session and configuration);
 - `<name>_inprocess`: the same handle, but requests go straight into the WSGI app;
 - `jobfakes_config`: the session's `Config`; override it in a conftest.py, or set per test
-  with `@pytest.mark.jobfakes(seed=7, ads=300, now="2025-01-01T00:00:00Z")`.
+  with `@pytest.mark.jobfakes(seed=7, ads=300, now="2025-01-01T00:00:00Z")`;
+  `@pytest.mark.jobfakes(faults=[{"kind": "status", "status": 503, "count": 2}])` installs
+  faults for the test (and `fake.admin.add_fault(...)` inside it).
 Flask and the fakes are imported only when a fixture is used.
 """
 
@@ -85,6 +87,34 @@ class Admin:
     def revoke_token(self, fake: str, token: str) -> None:
         self._call("POST", "/tokens/revoke", json={"fake": fake, "token": token})
 
+    # ---- faults (core/faults.py) ----------------------------------------------------------
+    def faults(self) -> list[dict[str, Any]]:
+        """The installed faults, each with its `matched` and `taken` counts."""
+        result: list[dict[str, Any]] = self._call("GET", "/faults")["faults"]
+        return result
+
+    def add_fault(self, kind: str, **spec: Any) -> dict[str, Any]:
+        """Install one fault: `admin.add_fault("status", status=503, path="/api/v1/feed*",
+        count=2)`; returns it as installed (with its id)."""
+        return self.add_faults([{"kind": kind, **spec}])[0]
+
+    def add_faults(self, specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._call("POST", "/faults", json=specs)["faults"]
+        return result
+
+    def remove_fault(self, ident: str) -> None:
+        self._call("DELETE", f"/faults/{ident}")
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "/faults")
+
+    def fault(self, ident: str) -> dict[str, Any]:
+        """One installed fault with its counts; KeyError when there is none."""
+        for item in self.faults():
+            if item["id"] == ident:
+                return item
+        raise KeyError(ident)
+
 
 @dataclass
 class FakeHandle:
@@ -155,7 +185,16 @@ def jobfakes_pool() -> Iterator[_Pool]:
 
 def _config_for(request: pytest.FixtureRequest, base: Config) -> Config:
     marker = request.node.get_closest_marker("jobfakes")
-    return replace(base, **marker.kwargs) if marker else base
+    if not marker:
+        return base
+    settings = {k: v for k, v in marker.kwargs.items() if k != "faults"}
+    return replace(base, **settings)
+
+
+def _marked_faults(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
+    """`@pytest.mark.jobfakes(faults=[{...}, ...])`: installed after the reset of each test."""
+    marker = request.node.get_closest_marker("jobfakes")
+    return list(marker.kwargs.get("faults") or []) if marker else []
 
 
 def _handle(name: str, request: pytest.FixtureRequest, live: bool) -> FakeHandle:
@@ -176,6 +215,9 @@ def _handle(name: str, request: pytest.FixtureRequest, live: bool) -> FakeHandle
         admin_session.headers["Authorization"] = f"Bearer {config.admin_token}"
     admin = Admin(admin_session, base_url)
     admin.reset()
+    faults = _marked_faults(request)
+    if faults:
+        admin.add_faults(faults)
     spec = registry.spec(name)
     token = admin.mint_token(name) if spec.auth else None
     authorised = requests.Session()

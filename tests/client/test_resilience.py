@@ -125,3 +125,39 @@ def test_a_sync_survives_the_server_restarting_mid_sync(tmp_path):
 def _truth_of(base):
     answer = requests.get(base + "/__admin/ads", timeout=30).json()
     return {a["uuid"]: a["status"] for a in answer}
+
+
+PLAN = [
+    {"kind": "cut", "after_bytes": 300, "probability": 0.05},
+    {"kind": "cut", "after_bytes": 300, "content_length": "cut", "probability": 0.03},
+    {"kind": "reset", "probability": 0.04},
+    {"kind": "malformed", "probability": 0.02},
+    {"kind": "status", "status": 503, "probability": 0.03},
+    {"kind": "status", "status": 429, "retry_after": 0, "probability": 0.03},
+    {"kind": "status", "status": 404, "path": "/api/v1/feed/*", "probability": 0.02},
+]
+
+
+@pytest.mark.jobfakes(faults=PLAN)
+def test_a_mirror_sync_under_injected_faults_equals_the_ground_truth(navfeed_inprocess):
+    fake = navfeed_inprocess
+    client = NavFeedClient(fake.base_url, fake.token, session=fake.session, page_size=30)
+    client.retry.sleep = lambda seconds: None
+    mirror = Mirror()
+    mirror.sync(client, workers=4)
+    assert sum(f["taken"] for f in fake.admin.faults()) > 10
+    assert mirror.statuses() == _truth(fake.admin)
+    _no_contacts_on_inactive(mirror)
+    assert client.retry.retries >= sum(f["taken"] for f in fake.admin.faults())
+
+
+@pytest.mark.jobfakes(faults=PLAN[:6])
+def test_a_public_feed_harvest_under_injected_faults_is_complete(publicfeed_inprocess):
+    fake = publicfeed_inprocess
+    client = PublicFeedClient(fake.base_url, session=fake.session, page_size=25)
+    client.retry.sleep = lambda seconds: None
+    harvested = client.harvest_all()
+    assert sum(f["taken"] for f in fake.admin.faults()) > 0
+    assert sorted(a["uuid"] for a in harvested) == sorted(
+        a["uuid"] for a in fake.admin.ads("ACTIVE")
+    )

@@ -13,6 +13,8 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from jobfakes.core import guard, registry
 from jobfakes.core.config import Config
 from jobfakes.core.fastpath import FastPath
+from jobfakes.core.faultlayer import FaultLayer
+from jobfakes.core.faults import FaultBook
 from jobfakes.core.headersize import HeaderSize
 from jobfakes.core.journal import Journal
 from jobfakes.core.ratelimit import Limiter
@@ -34,12 +36,14 @@ class Runtime:
     journal: Journal = field(default_factory=Journal)
     backends: dict[str, Any] = field(default_factory=dict)
     limiter: Limiter = field(default_factory=Limiter)
+    faults: FaultBook = field(init=False)
 
     def reset(self) -> None:
         """Back to the start: the world, the journal, the counts and each backend's state."""
         self.world.reset()
         self.journal.clear()
         self.limiter.reset()
+        self.faults.reset()
         for backend in self.backends.values():
             reset = getattr(backend, "reset", None)
             if reset is not None:
@@ -73,18 +77,24 @@ def create_app(config: Config | None = None, world: World | None = None) -> Flas
         limiter=Limiter(config.redis_url, shared_file=traffic_path(world.store.path)),
     )
     app.extensions["jobfakes"] = state
+    state.faults = FaultBook(world, [s.name for s in specs], traffic_path(world.store.path))
     for item in specs:
         state.backends[item.name] = item.backend(state)
         app.register_blueprint(item.blueprint())
     from jobfakes.core.control import control_blueprint
+    from jobfakes.core.faults_admin import faults_blueprint, load_faults
 
     app.register_blueprint(control_blueprint())
+    app.register_blueprint(faults_blueprint())
+    if config.faults_file:
+        state.faults.install_initial(load_faults(config.faults_file))
     app.before_request(_before)
     app.after_request(_after)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _crash)
     app.wsgi_app = FastPath(app.wsgi_app, state)  # type: ignore[method-assign]
     app.wsgi_app = HeaderSize(app.wsgi_app, app)  # type: ignore[method-assign]
+    app.wsgi_app = FaultLayer(app.wsgi_app, app, state)  # type: ignore[method-assign]
     return app
 
 
@@ -111,6 +121,7 @@ def _after(response: Response) -> Response:
             request.query_string.decode("latin-1"),
             response.status_code,
             request.environ.get("jobfakes.fake"),
+            request.environ.get("jobfakes.fault"),
         )
     return response
 

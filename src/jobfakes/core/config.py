@@ -31,6 +31,7 @@ class Config:
     jobs: int = 5000  # jobs in the Dutch (Jobfeed) world
     admin_token: str | None = None  # bearer token the control plane then requires
     allow_hosts: tuple[str, ...] = ()  # Host names the control plane accepts besides loopback
+    faults_file: str | None = None  # YAML or JSON list of faults installed at start and on reset
 
     def __post_init__(self) -> None:
         if isinstance(self.secrets, Mapping):

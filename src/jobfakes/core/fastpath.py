@@ -78,6 +78,7 @@ class FastPath:
                 environ.get("QUERY_STRING", ""),
                 int(status[:3]),
                 fake,
+                environ.get("jobfakes.fault"),
             )
             start_response(status, headers)
             return [body]

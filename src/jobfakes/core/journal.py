@@ -17,8 +17,8 @@ from typing import Any
 from jobfakes.world.store import TRAFFIC_SCHEMA, Store
 from jobfakes.world.times import iso_utc
 
-# (world time, method, path, query, status, fake)
-Entry = tuple[int, str, str, str, int, str | None]
+# (world time, method, path, query, status, fake, ids of the faults the request took)
+Entry = tuple[int, str, str, str, int, str | None, str | None]
 _TRIM_EVERY = 1000
 FLUSH_EVERY = 0.01  # seconds: how long a worker keeps its newest entries before writing them
 
@@ -36,9 +36,16 @@ class Journal:
         self._flusher: tuple[int, threading.Thread] | None = None
 
     def record(
-        self, time: int, method: str, path: str, query: str, status: int, fake: str | None
+        self,
+        time: int,
+        method: str,
+        path: str,
+        query: str,
+        status: int,
+        fake: str | None,
+        fault: str | None = None,
     ) -> None:
-        entry = (time, method, path, query, status, fake)
+        entry = (time, method, path, query, status, fake, fault)
         with self._lock:
             if self._store is None:
                 self._entries.append(entry)
@@ -65,8 +72,8 @@ class Journal:
             conn = self._store.conn
             conn.execute("BEGIN IMMEDIATE")
             conn.executemany(
-                "INSERT INTO journal (time, method, path, query, status, fake)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO journal (time, method, path, query, status, fake, fault)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 batch,
             )
             conn.execute("COMMIT")
@@ -86,7 +93,7 @@ class Journal:
             if self._store is None:
                 return list(self._entries)
             rows = self._store.conn.execute(
-                "SELECT time, method, path, query, status, fake FROM journal"
+                "SELECT time, method, path, query, status, fake, fault FROM journal"
                 " ORDER BY seq DESC LIMIT ?",
                 (self._size,),
             ).fetchall()
@@ -101,8 +108,9 @@ class Journal:
                 "query": query,
                 "status": status,
                 "fake": fake,
+                "fault": fault,
             }
-            for time, method, path, query, status, fake in self._all()
+            for time, method, path, query, status, fake, fault in self._all()
         ]
 
     def clear(self) -> None:
