@@ -71,9 +71,27 @@ class Admin:
         result: dict[str, Any] = self._call("POST", f"/ads/{uuid}/stop")
         return result
 
-    def requests(self) -> list[dict[str, Any]]:
+    def requests(self, **filters: Any) -> list[dict[str, Any]]:
+        """The journal, oldest first; filters (`fake`, `method`, `path` pattern, `status`,
+        `since` instant, `fault` id) as in `jobfakes.calls.select`."""
+        from jobfakes.calls import select
+
         result: list[dict[str, Any]] = self._call("GET", "/requests")
-        return result
+        return select(result, **filters) if filters else result
+
+    def assert_called(
+        self, path: str, times: int | None = None, **filters: Any
+    ) -> list[dict[str, Any]]:
+        """The calls to `path` (a pattern), asserting there were `times` (or at least one);
+        the failure lists the nearest calls seen."""
+        from jobfakes.calls import check_called
+
+        return check_called(self.requests(), path, times, **filters)
+
+    def assert_not_called(self, path: str, **filters: Any) -> None:
+        from jobfakes.calls import check_not_called
+
+        check_not_called(self.requests(), path, **filters)
 
     def clear_requests(self) -> None:
         self._call("DELETE", "/requests")
