@@ -161,3 +161,18 @@ def test_a_public_feed_harvest_under_injected_faults_is_complete(publicfeed_inpr
     assert sorted(a["uuid"] for a in harvested) == sorted(
         a["uuid"] for a in fake.admin.ads("ACTIVE")
     )
+
+
+@pytest.mark.jobfakes(faults=PLAN[:6])
+def test_a_parsebot_paging_under_injected_faults_reads_every_hit_once(parsebot_inprocess):
+    from jobfakes.client.parsebot import ParseBotClient
+
+    fake = parsebot_inprocess
+    key = fake.session.headers["X-API-Key"]
+    client = ParseBotClient(fake.base_url, key, tier="developer", session=fake.session,
+                            sleep=lambda s: None)  # fmt: skip
+    faulted = [hit["_id"] for hit in client.iter_search(size=20, sort="published")]
+    assert sum(f["taken"] for f in fake.admin.faults()) > 0
+    fake.admin.clear_faults()
+    clean = [hit["_id"] for hit in client.iter_search(size=20, sort="published")]
+    assert faulted == clean and len(set(clean)) == len(clean) > 100
