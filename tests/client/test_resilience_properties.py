@@ -28,6 +28,7 @@ FAILURES = [
     {"kind": "status", "status": 503, "body": "maintenance"},
     {"kind": "status", "status": 429, "retry_after": 0},
     {"kind": "latency", "ms": 1},
+    {"kind": "etag_change"},
 ]
 
 

@@ -250,3 +250,35 @@ def test_the_admin_helper_adds_and_removes(navfeed_inprocess):
     assert fake.session.get(fake.url(f"/api/v1/feedentry/{ad}")).status_code == 502
     fake.admin.remove_fault(made["id"])
     assert fake.admin.faults() == []
+
+
+def test_an_etag_that_changes_without_new_lines_and_the_reverse():
+    _, session = _app()
+    url = BASE + FEED
+    while True:  # to the tail page
+        first = session.get(url, params={"pageSize": 200})
+        tail = first.json()
+        if tail["next_id"] is None:
+            break
+        url = BASE + tail["next_url"]
+    etag = first.headers["ETag"]
+    _add(session, {"kind": "etag_change", "count": 1})
+    changed = session.get(url, params={"pageSize": 200})
+    assert changed.content == first.content and changed.headers["ETag"] == tail["id"] != etag
+    session.delete(f"{BASE}/__admin/faults")
+    session.post(f"{BASE}/__admin/ads", json={})  # a new line on the tail page
+    page_url = f"{BASE}/api/v1/feed/{etag}"
+    assert session.get(page_url, headers={"If-None-Match": etag}).status_code == 200
+    _add(session, {"kind": "not_modified", "count": 1})
+    stuck = session.get(page_url, headers={"If-None-Match": etag})
+    assert stuck.status_code == 304 and stuck.headers["ETag"] == etag
+    assert session.get(page_url, headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_credits_run_out_mid_run(parsebot_inprocess):
+    fake = parsebot_inprocess
+    search = "/scraper/ab1a4dc6-c874-4fb4-b6b6-4be87c791e61/search_jobs"
+    fake.admin.add_fault("credits_out", path=search, skip=2, count=1)
+    statuses = [fake.session.get(fake.url(search), params={"size": 1}).status_code
+                for _ in range(5)]  # fmt: skip
+    assert statuses == [200, 200, 200, 402, 402]

@@ -166,6 +166,46 @@ class FaultLayer:
         start_response(status, headers)
         return [body]
 
+    def _credits_out(
+        self, fault: Fault, environ: dict[str, Any], start_response: StartResponse,
+        spec: FakeSpec | None,
+    ) -> Iterable[bytes]:  # fmt: skip
+        """Answer, then use up the caller's credits (a backend with `exhaust_credits`)."""
+        status, headers, body = self._answer(environ)
+        backend = self.state.backends.get(spec.name) if spec else None
+        exhaust = getattr(backend, "exhaust_credits", None)
+        if exhaust is not None:
+            exhaust(environ)
+        start_response(status, headers)
+        return [body]
+
+    def _etag_change(
+        self, fault: Fault, environ: dict[str, Any], start_response: StartResponse,
+        spec: FakeSpec | None,
+    ) -> Iterable[bytes]:  # fmt: skip
+        """The same lines under another ETag: the page's own id where the body names one (a
+        feed page's: still a page that holds these lines), else the ETag with a suffix."""
+        status, headers, body = self._answer(environ)
+        changed = []
+        for name, value in headers:
+            if name.lower() == "etag":
+                value = _page_id(body) or f"{value}-changed"
+            changed.append((name, value))
+        start_response(status, changed)
+        return [body]
+
+    def _not_modified(
+        self, fault: Fault, environ: dict[str, Any], start_response: StartResponse,
+        spec: FakeSpec | None,
+    ) -> Iterable[bytes]:  # fmt: skip
+        """A conditional request answered 304 under the ETag it sent, new lines or not."""
+        etag = environ.get("HTTP_IF_NONE_MATCH")
+        if not etag:
+            return self.app(environ, start_response)
+        self._journal(environ, 304, spec)
+        start_response("304 NOT MODIFIED", [("ETag", etag)])
+        return [b""]
+
     # ---- helpers ------------------------------------------------------------------------------
     def _answer(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
         captured: list[Any] = []
@@ -211,6 +251,15 @@ class FaultLayer:
                         return value
             stack.extend(v for v in item.values() if isinstance(v, dict | list))
         return None
+
+
+def _page_id(body: bytes) -> str | None:
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    ident = data.get("id") if isinstance(data, dict) else None
+    return ident if isinstance(ident, str) else None
 
 
 def _phrase(status: int) -> str:

@@ -35,7 +35,7 @@ NS = "faults"
 LATENCY = "latency"
 # Faults the transport suffers, then those that change the world around an answer.
 GENERIC = ("latency", "status", "reset", "cut", "malformed", "drip")
-DOMAIN = ("publish", "stop_ad", "revoke_token")
+DOMAIN = ("publish", "stop_ad", "revoke_token", "credits_out", "etag_change", "not_modified")
 KINDS = GENERIC + DOMAIN
 CUT_LENGTHS = ("full", "cut", "none")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -51,6 +51,9 @@ _KIND_KEYS: dict[str, set[str]] = {
     "publish": {"ads"},
     "stop_ad": {"uuid"},
     "revoke_token": set(),
+    "credits_out": set(),
+    "etag_change": set(),
+    "not_modified": set(),
 }
 MAX_DELAY_MS = 60_000
 
