@@ -1,11 +1,13 @@
 """A local SQLite mirror of the Job Vacancy Feed, kept the way the feed's docs ask.
 
-Newest state wins (an ad's entry is fetched after its line is read, so it is at least as new);
-an ad that turns inactive loses its contact information at once and stops being published; a
-stopped ad's masked title replaces the old one.
+Newest state wins (entries are fetched after the walk, so they are the newest); an ad that
+turns inactive loses its contact information at once and stops being published; a stopped
+ad's masked title replaces the old one.
 
-A sync commits page by page: the page's ads and the cursor after it in one transaction, so a
-failure loses at most the page in flight and the next sync resumes from the saved cursor.
+A sync keeps its progress as it goes, so a failure loses at most the page or the batch of
+entries in flight and the next sync resumes: each page is committed with the cursor after it (an inactive line is
+applied at once; an active one waits in `pending` for its entry), then the pending entries
+are fetched and committed in batches. Only the ads active at the end of the walk are fetched.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import json
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 from typing import Any
 
 import orjson
@@ -25,7 +26,9 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS ads (uuid TEXT PRIMARY KEY, status TEXT NOT NULL,
     title TEXT NOT NULL, business_name TEXT NOT NULL, changed TEXT NOT NULL, content TEXT);
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pending (uuid TEXT PRIMARY KEY, line TEXT NOT NULL);
 """
+_BATCH = 64  # entries fetched, then committed together
 
 
 class Mirror:
@@ -52,38 +55,44 @@ class Mirror:
         return json.loads(row[0]) if row and row[0] else None
 
     def sync(self, client: NavFeedClient, workers: int = 8) -> int:
-        """Read the feed from the saved cursor to its end and apply it, committing after each
-        page. Returns the number of ads that changed."""
+        """Read the feed from the saved cursor to its end and apply it, committing as it
+        goes. Returns the number of ads that changed."""
         changed: set[str] = set()
-        fetched: dict[str, datetime] = {}  # ads whose entry this sync read, and its sistEndret
         with ThreadPoolExecutor(max_workers=workers) as pool:
+            changed.update(self._fetch_pending(client, pool))  # a failed sync's leftovers
             for page in client.pages(self.cursor):
-                latest: dict[str, dict[str, Any]] = {}
-                for line in page:
-                    if not _covered(line, fetched):
-                        latest[line["id"]] = line  # later lines win
-                active = [u for u, line in latest.items() if _status(line) == "ACTIVE"]
-                entries = dict(zip(active, pool.map(client.entry, active), strict=True))
-                self._commit(latest, entries, client.cursor)
-                changed.update(latest)
-                for uid, entry in entries.items():
-                    if entry is not None:
-                        fetched[uid] = datetime.fromisoformat(entry["sistEndret"])
+                self._commit_page(page, client.cursor)
+                changed.update(line["id"] for line in page)
+            changed.update(self._fetch_pending(client, pool))
         return len(changed)
 
-    def _commit(
-        self,
-        lines: dict[str, dict[str, Any]],
-        entries: dict[str, dict[str, Any] | None],
-        cursor: FeedCursor,
-    ) -> None:
+    def _commit_page(self, page: list[dict[str, Any]], cursor: FeedCursor) -> None:
         with self._lock, self.db:
-            for uid, line in lines.items():
-                self._apply(line, entries.get(uid))
+            for line in page:  # in feed order: later lines win
+                if line["_feed_entry"]["status"] == "ACTIVE":
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO pending VALUES (?, ?)",
+                        (line["id"], orjson.dumps(line).decode()),
+                    )
+                else:
+                    self.db.execute("DELETE FROM pending WHERE uuid = ?", (line["id"],))
+                    self._apply(line, None)
             self.db.execute(
                 "INSERT OR REPLACE INTO state VALUES ('cursor', ?)",
                 (json.dumps(cursor.to_dict()),),
             )
+
+    def _fetch_pending(self, client: NavFeedClient, pool: ThreadPoolExecutor) -> list[str]:
+        with self._lock:
+            waiting = self.db.execute("SELECT uuid, line FROM pending ORDER BY uuid").fetchall()
+        for start in range(0, len(waiting), _BATCH):
+            batch = waiting[start : start + _BATCH]
+            entries = list(pool.map(client.entry, [uuid for uuid, _ in batch]))
+            with self._lock, self.db:
+                for (uuid, line), entry in zip(batch, entries, strict=True):
+                    self._apply(orjson.loads(line), entry)
+                    self.db.execute("DELETE FROM pending WHERE uuid = ?", (uuid,))
+        return [uuid for uuid, _ in waiting]
 
     def _apply(self, line: dict[str, Any], entry: dict[str, Any] | None) -> None:
         meta = line["_feed_entry"]
@@ -107,14 +116,3 @@ class Mirror:
                 orjson.dumps(content).decode() if content else None,
             ),
         )
-
-
-def _covered(line: dict[str, Any], fetched: dict[str, datetime]) -> bool:
-    """An ad's line that an entry read earlier in this sync already shows: the entry was
-    its newest state when read, and the line is no newer (a later line still is applied)."""
-    seen = fetched.get(line["id"])
-    return seen is not None and datetime.fromisoformat(line["_feed_entry"]["sistEndret"]) <= seen
-
-
-def _status(line: dict[str, Any]) -> str:
-    return str(line["_feed_entry"]["status"])
