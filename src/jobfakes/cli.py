@@ -414,3 +414,12 @@ def contract(
         click.echo(f"{summary}: {len(mismatches)} mismatch(es) with the contract")
         sys.exit(1)
     click.echo(f"{summary}: conforms to the contract")
+
+
+def _register_scenarios() -> None:
+    from jobfakes.scenario.cli import scenario_group
+
+    main.add_command(scenario_group)
+
+
+_register_scenarios()

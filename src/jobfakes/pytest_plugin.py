@@ -126,6 +126,16 @@ class Admin:
     def clear_faults(self) -> None:
         self._call("DELETE", "/faults")
 
+    def run_scenario(
+        self, source: str, on_sync: Any = None, tokens: dict[str, str] | None = None
+    ) -> Any:
+        """Run a scenario (a file, or a shipped name) on this fake's world; `on_sync(n)` runs
+        the consumer at each sync step. Returns the run's log (`jobfakes.scenario.RunLog`)."""
+        from jobfakes.scenario import Control, load, run
+
+        control = Control(self.url[: -len("/__admin")], self.session)
+        return run(load(source), control, on_sync=on_sync, tokens=tokens)
+
     def fault(self, ident: str) -> dict[str, Any]:
         """One installed fault with its counts; KeyError when there is none."""
         for item in self.faults():

@@ -5,9 +5,10 @@ turns inactive loses its contact information at once and stops being published; 
 ad's masked title replaces the old one.
 
 A sync keeps its progress as it goes, so a failure loses at most the page or the batch of
-entries in flight and the next sync resumes: each page is committed with the cursor after it (an inactive line is
-applied at once; an active one waits in `pending` for its entry), then the pending entries
-are fetched and committed in batches. Only the ads active at the end of the walk are fetched.
+entries in flight and the next sync resumes: each page is committed with the cursor after
+it (an inactive line is applied at once; an active one waits in `pending` for its entry),
+then the pending entries are fetched and committed in batches. Only the ads active at the
+end of the walk are fetched.
 """
 
 from __future__ import annotations
