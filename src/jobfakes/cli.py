@@ -417,9 +417,10 @@ def contract(
 
 
 def _register_scenarios() -> None:
-    from jobfakes.scenario.cli import scenario_group
+    from jobfakes.scenario.cli import scenario_group, verify_command
 
     main.add_command(scenario_group)
+    main.add_command(verify_command)
 
 
 _register_scenarios()

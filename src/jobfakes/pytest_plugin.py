@@ -136,6 +136,22 @@ class Admin:
         control = Control(self.url[: -len("/__admin")], self.session)
         return run(load(source), control, on_sync=on_sync, tokens=tokens)
 
+    def verify(
+        self,
+        scenario: str,
+        consumer: Any,
+        export: Any,
+        tokens: dict[str, str] | None = None,
+        on_token: Any = None,
+    ) -> Any:
+        """Run `scenario` with `consumer(n)` at each sync step and check `export` (a file, or
+        a callable returning rows) against the world: a `jobfakes.verify.Report`."""
+        from jobfakes.scenario import Control
+        from jobfakes.verify import verify
+
+        control = Control(self.url[: -len("/__admin")], self.session)
+        return verify(scenario, control, consumer, export, tokens=tokens, on_token=on_token)
+
     def fault(self, ident: str) -> dict[str, Any]:
         """One installed fault with its counts; KeyError when there is none."""
         for item in self.faults():

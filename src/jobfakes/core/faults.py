@@ -92,9 +92,7 @@ class Fault:
         if self.path is not None and self.path.match(path) is None:
             return False
         if self.query:
-            from urllib.parse import parse_qs
-
-            args = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+            args = _query_args(environ)
             for name, pattern in self.query:
                 if not any(pattern.match(v) for v in args.get(name, [])):
                     return False
@@ -127,6 +125,18 @@ class Fault:
         if "min_ms" in p:
             return rng.uniform(p["min_ms"], p["max_ms"])
         return min(MAX_DELAY_MS, rng.lognormvariate(math.log(p["median_ms"]), p["sigma"]))
+
+
+def _query_args(environ: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The request's query parameters, parsed once for all the faults that look at them."""
+    args: dict[str, list[str]] | None = environ.get("jobfakes.query_args")
+    if args is None:
+        from urllib.parse import parse_qs
+
+        args = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        if isinstance(environ, dict):
+            environ["jobfakes.query_args"] = args
+    return args
 
 
 def parse(spec: Any, order: int, default_seed: int, fakes: list[str]) -> Fault:

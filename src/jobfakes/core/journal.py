@@ -11,14 +11,16 @@ from __future__ import annotations
 import os
 import threading
 import time
+import time as _time
 from collections import deque
 from typing import Any
 
 from jobfakes.world.store import TRAFFIC_SCHEMA, Store
 from jobfakes.world.times import iso_utc
 
-# (world time, method, path, query, status, fake, ids of the faults the request took)
-Entry = tuple[int, str, str, str, int, str | None, str | None]
+# (world time, method, path, query, status, fake, ids of the faults the request took, real
+# time of the answer: call verification checks waits such as Retry-After in real seconds)
+Entry = tuple[int, str, str, str, int, str | None, str | None, float]
 _TRIM_EVERY = 1000
 FLUSH_EVERY = 0.01  # seconds: how long a worker keeps its newest entries before writing them
 
@@ -45,7 +47,7 @@ class Journal:
         fake: str | None,
         fault: str | None = None,
     ) -> None:
-        entry = (time, method, path, query, status, fake, fault)
+        entry = (time, method, path, query, status, fake, fault, _time.time())
         with self._lock:
             if self._store is None:
                 self._entries.append(entry)
@@ -72,8 +74,8 @@ class Journal:
             conn = self._store.conn
             conn.execute("BEGIN IMMEDIATE")
             conn.executemany(
-                "INSERT INTO journal (time, method, path, query, status, fake, fault)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO journal (time, method, path, query, status, fake, fault, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 batch,
             )
             conn.execute("COMMIT")
@@ -93,7 +95,7 @@ class Journal:
             if self._store is None:
                 return list(self._entries)
             rows = self._store.conn.execute(
-                "SELECT time, method, path, query, status, fake, fault FROM journal"
+                "SELECT time, method, path, query, status, fake, fault, at FROM journal"
                 " ORDER BY seq DESC LIMIT ?",
                 (self._size,),
             ).fetchall()
@@ -109,8 +111,9 @@ class Journal:
                 "status": status,
                 "fake": fake,
                 "fault": fault,
+                "at": round(at, 6),
             }
-            for time, method, path, query, status, fake, fault in self._all()
+            for time, method, path, query, status, fake, fault, at in self._all()
         ]
 
     def clear(self) -> None:
