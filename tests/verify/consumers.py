@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+import requests
 
 from jobfakes.client.mirror import Mirror
 from jobfakes.client.navfeed import NavFeedClient
@@ -164,3 +165,38 @@ class FullHarvest(CappedHarvest):
             client.retry.sleep = self.sleep
         self.held = [{"uuid": a["uuid"], "status": "ACTIVE", "title": a["title"]}
                      for a in client.harvest_all()]  # fmt: skip
+
+
+class RestartsOnError(_Walker):
+    """On any failure (a cut body, a reset, a 5xx) starts the whole walk again from the
+    first page, up to `restarts` times; keeps the lines' statuses (no entries)."""
+
+    def __init__(self, fake: Any, restarts: int = 200):
+        super().__init__(fake)
+        self.restarts, self.held = restarts, {}
+
+    def __call__(self, n: int) -> None:
+        for _ in range(self.restarts):
+            try:
+                lines = self._walk()
+            except (requests.RequestException, ValueError, KeyError):
+                continue
+            self.held = {
+                line["id"]: {"uuid": line["id"], "status": line["_feed_entry"]["status"]}
+                for line in lines
+            }
+            return
+
+    def _walk(self) -> list[dict[str, Any]]:
+        session, url, found = self.fake.session, self.fake.url("/api/v1/feed"), []
+        while True:
+            answer = session.get(url, params={"pageSize": 100})
+            answer.raise_for_status()
+            page = answer.json()
+            found.extend(page["items"])
+            if page["next_url"] is None:
+                return found
+            url = self.fake.url(page["next_url"])
+
+    def rows(self) -> list[dict[str, Any]]:
+        return list(self.held.values())

@@ -18,6 +18,7 @@ from tests.verify.consumers import (
     NoConditional,
     NoDedup,
     Reference,
+    RestartsOnError,
 )
 
 NAV_SCENARIOS = ["normal-week", "stop-storm", "flaky-network", "rate-limit-squeeze",
@@ -79,6 +80,15 @@ def test_a_harvest_that_ignores_retry_after_is_caught(publicfeed_inprocess):
     consumer = FullHarvest(fake, sleep=lambda seconds: None)  # retries at once
     report = fake.admin.verify("rate-limit-squeeze", consumer, consumer.rows)
     assert report.kinds() == {"retry_after_ignored"}, report.text()
+
+
+def test_a_consumer_that_restarts_a_cut_walk_from_scratch_redownloads(navfeed_inprocess):
+    fake = navfeed_inprocess
+    consumer = RestartsOnError(fake)
+    report = fake.admin.verify("flaky-network", consumer, consumer.rows)
+    assert "redownloads" in report.kinds(), report.text()
+    redownloaded = next(f for f in report.findings if f.kind == "redownloads")
+    assert redownloaded.count > 10
 
 
 CONSUMER = """
