@@ -162,6 +162,17 @@ class ParseBotBackend:
             "parsebot-credits", key, parse_rate(tier.month_rate), self.world.now()
         )
 
+    def exhaust_credits(self, environ: dict[str, Any]) -> None:
+        """Use up the calling key's credits for this month (the `credits_out` fault)."""
+        key = environ.get("HTTP_X_API_KEY")
+        tier = self.tier(key)
+        if key is None or tier is None:
+            return
+        rate, now = parse_rate(tier.month_rate), self.world.now()
+        used = self.runtime.limiter.peek("parsebot-credits", key, rate, now)
+        if used < tier.credits:
+            self.runtime.limiter.hit("parsebot-credits", key, rate, now, cost=tier.credits - used)
+
     def usage(self, key: str) -> dict[str, Any]:
         tier = self.tier(key)
         assert tier is not None, f"no key {key!r}"

@@ -39,11 +39,30 @@ class PublicFeedBackend:
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
         self.world = runtime.world
-        self.cap = runtime.config.publicfeed_cap
+        self.configured_cap = runtime.config.publicfeed_cap
+        self._cap = (-1, self.configured_cap)
         self._listing: tuple[int, Listing] | None = None
         self._lock = threading.Lock()
         self._selections: VersionedCache[Sequence[Row]] = VersionedCache(64)  # <= 200 kB each
         self._claims: VersionedCache[dict[str, Any] | str] = VersionedCache()
+
+    @property
+    def cap(self) -> int:
+        """The hit cap: the configured one, or the control plane's (a world entry, so every
+        worker of the world has it), read once per world version."""
+        version, cap = self._cap
+        if version != self.world.version:
+            stored = self.world.store.entry("publicfeed", "cap")
+            cap = int(stored) if stored else self.configured_cap
+            self._cap = (self.world.version, cap)
+        return cap
+
+    def set_cap(self, cap: int | None) -> None:
+        """A new cap for every worker (None: back to the configured one)."""
+        self.world.reset_entries("publicfeed", {} if cap is None else {"cap": str(cap)})
+
+    def reset(self) -> None:
+        self.set_cap(None)
 
     def listing(self) -> Listing:
         """The index of the current world version (built on first use of a version)."""

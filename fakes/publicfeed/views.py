@@ -15,7 +15,10 @@ from jobfakes.core.fastpath import NEVER, cacheable
 from jobfakes.world.times import US
 
 CONTRACT = "publicfeed.yaml"
-_OPEN = frozenset({"publicfeed.swagger", "publicfeed.alive", "publicfeed.ready", "publicfeed.deny"})
+_OPEN = frozenset(
+    {"publicfeed.swagger", "publicfeed.alive", "publicfeed.ready", "publicfeed.deny",
+     "publicfeed.set_cap"}
+)  # fmt: skip
 
 
 def blueprint() -> Blueprint:
@@ -74,6 +77,21 @@ def blueprint() -> Blueprint:
     @bp.get("/public-feed/internal/isReady")
     def ready() -> Response:
         return Response("Ready", mimetype="text/plain")
+
+    @bp.post("/__admin/publicfeed/cap")
+    def set_cap() -> Response:
+        """`{"cap": N}` (1..1000000), or `{"cap": null}` for the configured cap."""
+        try:
+            body = json_body()
+        except BadRequest as error:
+            return admin_error(str(error))
+        cap = body.get("cap", 0) if isinstance(body, dict) else 0
+        if cap is not None and (
+            not isinstance(cap, int) or isinstance(cap, bool) or not 1 <= cap <= 1_000_000
+        ):
+            return admin_error("cap must be a whole number from 1 to 1000000, or null")
+        backend().set_cap(cap)
+        return json_response({"cap": backend().cap})
 
     @bp.post("/__admin/publicfeed/denylist")
     def deny() -> Response:

@@ -119,6 +119,10 @@ def main() -> None:
     "--allow-host", "allow_hosts", multiple=True, metavar="NAME",
     help="A Host name the control plane accepts besides loopback (repeatable).",
 )  # fmt: skip
+@click.option(
+    "--faults", "faults_file", default=None, type=click.Path(exists=True, dir_okay=False),
+    help="YAML or JSON file of faults, installed at start and after each reset.",
+)  # fmt: skip
 def serve(
     fakes: tuple[str, ...],
     host: str,
@@ -412,3 +416,13 @@ def contract(
         click.echo(f"{summary}: {len(mismatches)} mismatch(es) with the contract")
         sys.exit(1)
     click.echo(f"{summary}: conforms to the contract")
+
+
+def _register_scenarios() -> None:
+    from jobfakes.scenario.cli import scenario_group, verify_command
+
+    main.add_command(scenario_group)
+    main.add_command(verify_command)
+
+
+_register_scenarios()

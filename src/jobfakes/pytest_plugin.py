@@ -4,7 +4,9 @@ Fixtures (generated from the registry, so every fake has the same ones):
 - `<name>_fake`: a live server on 127.0.0.1 (started once per session and configuration);
 - `<name>_inprocess`: the same handle, but requests go straight into the WSGI app;
 - `jobfakes_config`: the session's `Config`; override it in a conftest.py, or set per test
-  with `@pytest.mark.jobfakes(seed=7, ads=300, now="2025-01-01T00:00:00Z")`.
+  with `@pytest.mark.jobfakes(seed=7, ads=300, now="2025-01-01T00:00:00Z")`;
+  `@pytest.mark.jobfakes(faults=[{"kind": "status", "status": 503, "count": 2}])` installs
+  faults for the test (and `fake.admin.add_fault(...)` inside it).
 Flask and the fakes are imported only when a fixture is used.
 """
 
@@ -69,9 +71,27 @@ class Admin:
         result: dict[str, Any] = self._call("POST", f"/ads/{uuid}/stop")
         return result
 
-    def requests(self) -> list[dict[str, Any]]:
+    def requests(self, **filters: Any) -> list[dict[str, Any]]:
+        """The journal, oldest first; filters (`fake`, `method`, `path` pattern, `status`,
+        `since` instant, `fault` id) as in `jobfakes.calls.select`."""
+        from jobfakes.calls import select
+
         result: list[dict[str, Any]] = self._call("GET", "/requests")
-        return result
+        return select(result, **filters) if filters else result
+
+    def assert_called(
+        self, path: str, times: int | None = None, **filters: Any
+    ) -> list[dict[str, Any]]:
+        """The calls to `path` (a pattern), asserting there were `times` (or at least one);
+        the failure lists the nearest calls seen."""
+        from jobfakes.calls import check_called
+
+        return check_called(self.requests(), path, times, **filters)
+
+    def assert_not_called(self, path: str, **filters: Any) -> None:
+        from jobfakes.calls import check_not_called
+
+        check_not_called(self.requests(), path, **filters)
 
     def clear_requests(self) -> None:
         self._call("DELETE", "/requests")
@@ -84,6 +104,60 @@ class Admin:
 
     def revoke_token(self, fake: str, token: str) -> None:
         self._call("POST", "/tokens/revoke", json={"fake": fake, "token": token})
+
+    # ---- faults (core/faults.py) ----------------------------------------------------------
+    def faults(self) -> list[dict[str, Any]]:
+        """The installed faults, each with its `matched` and `taken` counts."""
+        result: list[dict[str, Any]] = self._call("GET", "/faults")["faults"]
+        return result
+
+    def add_fault(self, kind: str, **spec: Any) -> dict[str, Any]:
+        """Install one fault: `admin.add_fault("status", status=503, path="/api/v1/feed*",
+        count=2)`; returns it as installed (with its id)."""
+        return self.add_faults([{"kind": kind, **spec}])[0]
+
+    def add_faults(self, specs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self._call("POST", "/faults", json=specs)["faults"]
+        return result
+
+    def remove_fault(self, ident: str) -> None:
+        self._call("DELETE", f"/faults/{ident}")
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "/faults")
+
+    def run_scenario(
+        self, source: str, on_sync: Any = None, tokens: dict[str, str] | None = None
+    ) -> Any:
+        """Run a scenario (a file, or a shipped name) on this fake's world; `on_sync(n)` runs
+        the consumer at each sync step. Returns the run's log (`jobfakes.scenario.RunLog`)."""
+        from jobfakes.scenario import Control, load, run
+
+        control = Control(self.url[: -len("/__admin")], self.session)
+        return run(load(source), control, on_sync=on_sync, tokens=tokens)
+
+    def verify(
+        self,
+        scenario: str,
+        consumer: Any,
+        export: Any,
+        tokens: dict[str, str] | None = None,
+        on_token: Any = None,
+    ) -> Any:
+        """Run `scenario` with `consumer(n)` at each sync step and check `export` (a file, or
+        a callable returning rows) against the world: a `jobfakes.verify.Report`."""
+        from jobfakes.scenario import Control
+        from jobfakes.verify import verify
+
+        control = Control(self.url[: -len("/__admin")], self.session)
+        return verify(scenario, control, consumer, export, tokens=tokens, on_token=on_token)
+
+    def fault(self, ident: str) -> dict[str, Any]:
+        """One installed fault with its counts; KeyError when there is none."""
+        for item in self.faults():
+            if item["id"] == ident:
+                return item
+        raise KeyError(ident)
 
 
 @dataclass
@@ -155,7 +229,16 @@ def jobfakes_pool() -> Iterator[_Pool]:
 
 def _config_for(request: pytest.FixtureRequest, base: Config) -> Config:
     marker = request.node.get_closest_marker("jobfakes")
-    return replace(base, **marker.kwargs) if marker else base
+    if not marker:
+        return base
+    settings = {k: v for k, v in marker.kwargs.items() if k != "faults"}
+    return replace(base, **settings)
+
+
+def _marked_faults(request: pytest.FixtureRequest) -> list[dict[str, Any]]:
+    """`@pytest.mark.jobfakes(faults=[{...}, ...])`: installed after the reset of each test."""
+    marker = request.node.get_closest_marker("jobfakes")
+    return list(marker.kwargs.get("faults") or []) if marker else []
 
 
 def _handle(name: str, request: pytest.FixtureRequest, live: bool) -> FakeHandle:
@@ -176,6 +259,9 @@ def _handle(name: str, request: pytest.FixtureRequest, live: bool) -> FakeHandle
         admin_session.headers["Authorization"] = f"Bearer {config.admin_token}"
     admin = Admin(admin_session, base_url)
     admin.reset()
+    faults = _marked_faults(request)
+    if faults:
+        admin.add_faults(faults)
     spec = registry.spec(name)
     token = admin.mint_token(name) if spec.auth else None
     authorised = requests.Session()

@@ -120,7 +120,7 @@ def test_client_retries_5xx_with_backoff():
     thread.start()
     try:
         client = NavFeedClient(f"http://127.0.0.1:{server.server_port}", "t")
-        client.session.adapters["http://"].max_retries.backoff_factor = 0.01
+        client.retry.backoff = 0.01
         assert client.entry("u")["status"] == "INACTIVE"
         assert _Flaky.failures == 0
     finally:

@@ -37,9 +37,9 @@ class Server:
 
 
 @contextlib.contextmanager
-def serve(*args: str, ready: str = "/__admin/health") -> Iterator[Server]:
-    """`jobfakes serve ARGS --clock frozen` on a free port, until the block ends."""
-    port = free_port()
+def serve(*args: str, ready: str = "/__admin/health", port: int | None = None) -> Iterator[Server]:
+    """`jobfakes serve ARGS --clock frozen` on `port` (or a free one), until the block ends."""
+    port = port or free_port()
     process = subprocess.Popen(
         [BIN / "jobfakes", "serve", "--port", str(port), "--clock", "frozen", *args],
         stdout=subprocess.PIPE,

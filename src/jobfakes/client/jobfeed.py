@@ -26,9 +26,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 import requests
 
-from jobfakes.client._http import check, retrying_session
+from jobfakes.client._http import (
+    RETRY_STATUSES,
+    Retryable,
+    RetryPolicy,
+    check,
+    parsed,
+    retrying_session,
+)
 
 MAX_WINDOW = 10_000
 Value = str | int | float | bool | dt.date | None
@@ -239,6 +247,7 @@ class JobfeedClient:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         max_429_retries: int = 5,
+        retry: RetryPolicy | None = None,
     ):
         self.base_url = base_url.rstrip("/")
         self.session = session or retrying_session(self.base_url)
@@ -247,6 +256,7 @@ class JobfeedClient:
         self.clock, self.sleep = clock, sleep
         self.max_429_retries = max_429_retries
         self._sent: deque[float] = deque()
+        self.retry = retry or RetryPolicy(sleep=sleep)
 
     def _pace(self) -> None:
         """Wait until one more request fits in every window."""
@@ -269,15 +279,28 @@ class JobfeedClient:
     def _call(self, endpoint: str, params: list[tuple[str, str]], post: bool = False) -> Any:
         url = f"{self.base_url}/api/v3/{endpoint}"
         for _ in range(self.max_429_retries + 1):
-            self._pace()
-            if post:
-                response = self.session.post(url, data=params, timeout=60)
-            else:
-                response = self.session.get(url, params=params, timeout=60)
+            response, body = self.retry.run(lambda: self._attempt(url, params, post), endpoint)
             if response.status_code != 429:
-                return check(response).json()
+                check(response)
+                return body
             self.sleep(float(response.headers.get("Retry-After", "1")))
         return check(response).json()
+
+    def _attempt(
+        self, url: str, params: list[tuple[str, str]], post: bool
+    ) -> tuple[requests.Response, Any]:
+        """One paced exchange: a 5xx, a dropped connection or a body that does not decode is
+        `Retryable`; the answer and its decoded body otherwise."""
+        self._pace()
+        if post:
+            response = self.session.post(url, data=params, timeout=60)
+        else:
+            response = self.session.get(url, params=params, timeout=60)
+        if response.status_code in RETRY_STATUSES:
+            raise Retryable(f"{response.status_code} from {url}")
+        if response.status_code >= 400:
+            return response, None
+        return response, parsed(orjson.loads, response)
 
     @staticmethod
     def _params(query: Query | None, **options: str | None) -> list[tuple[str, str]]:

@@ -15,13 +15,20 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from functools import partial
 from typing import Any
 
 import orjson
 import requests
 
-from jobfakes.client._http import check, retrying_session
-from jobfakes.errors import NotFound
+from jobfakes.client._http import (
+    Retryable,
+    RetryPolicy,
+    check,
+    parsed,
+    retrying_session,
+    transient_status,
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,7 @@ class NavFeedClient:
         session: requests.Session | None = None,
         page_size: int = 1000,
         timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
     ):
         self.base_url = base_url.rstrip("/")
         self.session = session or retrying_session(self.base_url)
@@ -66,6 +74,7 @@ class NavFeedClient:
         )
         self.page_size, self.timeout = page_size, timeout
         self.cursor = FeedCursor()
+        self.retry = retry or RetryPolicy()
 
     def _get(
         self, path: str, params: dict[str, Any] | None = None, headers: dict[str, str] | None = None
@@ -108,12 +117,12 @@ class NavFeedClient:
                 params.pop("last", None)
                 if cursor.etag:
                     headers["If-None-Match"] = cursor.etag
-            response = self._get(path, params, headers)
-            if response.status_code == 304:
-                return
-            if response.status_code == 404 and cursor.page_id is None:
-                return  # an empty feed, or nothing after `since`
-            page = orjson.loads(check(response).content)
+            found = self.retry.run(
+                partial(self._page, path, params, headers, cursor.page_id is not None), path
+            )
+            if found is None:
+                return  # 304: nothing new; or an empty feed, or nothing after `since`
+            response, page = found
             lines = page["items"][cursor.skip :]
             etag = response.headers["ETag"]
             cursor = FeedCursor(etag, 1, etag)
@@ -123,6 +132,22 @@ class NavFeedClient:
             if page["next_id"] is None:
                 return
 
+    def _page(
+        self, path: str, params: dict[str, Any], headers: dict[str, str], known: bool
+    ) -> tuple[requests.Response, dict[str, Any]] | None:
+        """One attempt at a page: None for a 304 (or a 404 of the feed's start). A 404 of a
+        page the feed named (a cursor's, a `next_id`) is retried: it exists."""
+        response = self._get(path, params, headers)
+        transient_status(response)
+        if response.status_code == 304:
+            return None
+        if response.status_code == 404:
+            if not known:
+                return None
+            raise Retryable(f"404 for the known page {path}")
+        page: dict[str, Any] = parsed(orjson.loads, check(response))
+        return response, page
+
     def lines(self, cursor: FeedCursor | None = None, **start: Any) -> Iterator[dict[str, Any]]:
         """Every new line from a cursor (or the start) to the end; see `pages`."""
         for page in self.pages(cursor, **start):
@@ -130,13 +155,16 @@ class NavFeedClient:
 
     def entry(self, ad_uuid: str) -> dict[str, Any] | None:
         """The newest state of one ad, or None when the feed does not know it."""
-        try:
-            data: dict[str, Any] = orjson.loads(
-                check(self._get(f"/api/v1/feedentry/{ad_uuid}")).content
-            )
-        except NotFound:
-            return None
-        return data
+
+        def attempt() -> dict[str, Any] | None:
+            response = self._get(f"/api/v1/feedentry/{ad_uuid}")
+            transient_status(response)
+            if response.status_code == 404:
+                return None
+            entry: dict[str, Any] = parsed(orjson.loads, check(response))
+            return entry
+
+        return self.retry.run(attempt, f"feedentry {ad_uuid}")
 
     def close(self) -> None:
         self.session.close()

@@ -13,9 +13,17 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+import orjson
 import requests
 
-from jobfakes.client._http import check, retrying_session
+from jobfakes.client._http import (
+    RETRY_STATUSES,
+    Retryable,
+    RetryPolicy,
+    check,
+    parsed,
+    retrying_session,
+)
 from jobfakes.errors import ConfigError, CreditsExhausted, RateLimited
 
 SCRAPER_ID = "ab1a4dc6-c874-4fb4-b6b6-4be87c791e61"
@@ -47,6 +55,7 @@ class ParseBotClient:
         clock: Callable[[], float] = time.monotonic,
         max_retries: int = 5,
         timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
     ):
         if tier not in TIER_RATES:
             raise ConfigError(f"tier must be one of {', '.join(TIER_RATES)}, not {tier!r}")
@@ -60,6 +69,7 @@ class ParseBotClient:
         self.max_retries, self.timeout = max_retries, timeout
         self.calls = 0  # HTTP requests made, retries included
         self._sent: deque[float] = deque()
+        self.retry = retry or RetryPolicy(sleep=sleep)
 
     # ---- the endpoints -----------------------------------------------------------------------
     def search_jobs(self, q: str | None = None, *, start: int = 0, size: int = 25,
@@ -96,8 +106,7 @@ class ParseBotClient:
     def _call(self, endpoint: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
         given = {k: v for k, v in inputs.items() if v is not None}
         for _ in range(self.max_retries + 1):
-            self._pace()
-            response = self._send(endpoint, given)
+            response, body = self.retry.run(lambda: self._attempt(endpoint, given), endpoint)
             if response.status_code != 429:
                 break
             wait = _retry_after(response, MINUTE)
@@ -117,11 +126,22 @@ class ParseBotClient:
             raise CreditsExhausted(
                 f"{endpoint}: {response.text[:200]}", 402, response.url, _credit_wait(response)
             )
-        body = check(response).json()
+        check(response)
         if not isinstance(body, dict) or body.get("status") != "success":
             raise check_failed(endpoint, response)
         data: dict[str, Any] = body["data"]
         return data
+
+    def _attempt(self, endpoint: str, inputs: dict[str, Any]) -> tuple[requests.Response, Any]:
+        """One paced exchange: a 5xx, a dropped connection or a body that does not decode is
+        `Retryable`; the answer and its decoded body otherwise."""
+        self._pace()
+        response = self._send(endpoint, inputs)
+        if response.status_code in RETRY_STATUSES:
+            raise Retryable(f"{response.status_code} from {endpoint}")
+        if response.status_code >= 400:
+            return response, None
+        return response, parsed(orjson.loads, response)
 
     def _send(self, endpoint: str, inputs: dict[str, Any]) -> requests.Response:
         url = f"{self.base_url}/{endpoint}"

@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 import requests
 
-from jobfakes.client._http import check, retrying_session
+from jobfakes.client._http import RetryPolicy, check, parsed, retrying_session, transient_status
 from jobfakes.errors import ClientError, ConfigError
 
 # The public token printed in the service's docs (accepted by the fake as by the service).
@@ -57,6 +57,7 @@ class PublicFeedClient:
         session: requests.Session | None = None,
         page_size: int = 100,
         timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
     ):
         if not 1 <= page_size <= 100:
             raise ConfigError(f"page_size must be 1..100 (the feed clamps it), not {page_size}")
@@ -65,6 +66,7 @@ class PublicFeedClient:
         self.session.headers.update({"Authorization": f"Bearer {token}"})
         self.page_size, self.timeout = page_size, timeout
         self.requests_made = 0
+        self.retry = retry or RetryPolicy()
 
     def page(self, page: int = 0, size: int | None = None, **filters: Filter) -> dict[str, Any]:
         """One page as served (`content`, `totalElements`, `pageNumber`, ...)."""
@@ -80,12 +82,20 @@ class PublicFeedClient:
         request = requests.Request(
             "GET", self.base_url + ADS, params=params, headers=dict(self.session.headers)
         ).prepare()
-        self.requests_made += 1
-        response = self.session.send(
-            request, timeout=self.timeout, proxies=self.session.proxies, verify=self.session.verify
-        )
-        result: dict[str, Any] = orjson.loads(check(response).content)
-        return result
+
+        def attempt() -> dict[str, Any]:
+            self.requests_made += 1
+            response = self.session.send(
+                request,
+                timeout=self.timeout,
+                proxies=self.session.proxies,
+                verify=self.session.verify,
+            )
+            transient_status(response)
+            result: dict[str, Any] = parsed(orjson.loads, check(response))
+            return result
+
+        return self.retry.run(attempt, f"page {page} of {ADS}")
 
     def pages(self, **filters: Filter) -> Iterator[dict[str, Any]]:
         """Every page of one filter set, up to the one marked `last` (at most the cap)."""

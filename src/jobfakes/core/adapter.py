@@ -10,9 +10,9 @@ import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3 import HTTPResponse
+from urllib3.exceptions import ProtocolError
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from jobfakes.core.fastpath import drain
 from jobfakes.core.guard import INPROCESS
 
 
@@ -47,8 +47,12 @@ class WSGIAdapter(BaseAdapter):
             environ[INPROCESS] = True
         finally:
             builder.close()
-        app_iter, status, headers = run_wsgi_app(self.app, environ)
-        content = drain(app_iter)
+        try:
+            app_iter, status, headers = run_wsgi_app(self.app, environ)
+        except ConnectionResetError as error:  # a reset fault: no answer at all
+            aborted = ProtocolError("Connection aborted.", error)
+            raise requests.ConnectionError(aborted, request=request) from None
+        content = _read(app_iter, request)
         response = requests.Response()
         response.status_code = int(status.split(" ", 1)[0])
         response.reason = status.split(" ", 1)[1] if " " in status else ""
@@ -70,3 +74,20 @@ class WSGIAdapter(BaseAdapter):
 
     def close(self) -> None:
         pass
+
+
+def _read(app_iter: Any, request: requests.PreparedRequest) -> bytes:
+    """The body; a connection dropped mid-body raises what requests raises for it."""
+    chunks: list[bytes] = []
+    try:
+        for chunk in app_iter:
+            chunks.append(chunk)
+    except ConnectionResetError as error:
+        got = sum(map(len, chunks))
+        broken = ProtocolError(f"Connection broken: IncompleteRead({got} bytes read)", error)
+        raise requests.exceptions.ChunkedEncodingError(broken, request=request) from None
+    finally:
+        close = getattr(app_iter, "close", None)
+        if close:
+            close()
+    return b"".join(chunks)

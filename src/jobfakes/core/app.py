@@ -13,6 +13,8 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from jobfakes.core import guard, registry
 from jobfakes.core.config import Config
 from jobfakes.core.fastpath import FastPath, latency_since
+from jobfakes.core.faultlayer import FaultLayer
+from jobfakes.core.faults import FaultBook
 from jobfakes.core.headersize import HeaderSize
 from jobfakes.core.journal import Journal
 from jobfakes.core.ratelimit import Limiter
@@ -34,12 +36,14 @@ class Runtime:
     journal: Journal = field(default_factory=Journal)
     backends: dict[str, Any] = field(default_factory=dict)
     limiter: Limiter = field(default_factory=Limiter)
+    faults: FaultBook = field(init=False)
 
     def reset(self) -> None:
         """Back to the start: the world, the journal, the counts and each backend's state."""
         self.world.reset()
         self.journal.clear()
         self.limiter.reset()
+        self.faults.reset()
         for backend in self.backends.values():
             reset = getattr(backend, "reset", None)
             if reset is not None:
@@ -78,24 +82,30 @@ def create_app(config: Config | None = None, world: World | None = None) -> Flas
         from jobfakes.world.changelog import RedisChangeLog
 
         log = RedisChangeLog.join(world, config.redis_url)
-    for item in specs:
-        state.backends[item.name] = item.backend(state)
-        app.register_blueprint(item.blueprint())
-    if log is not None:
-        log.follow()
+    state.faults = FaultBook(world, [s.name for s in specs], traffic_path(world.store.path))
     from jobfakes.core.control import control_blueprint
+    from jobfakes.core.faults_admin import faults_blueprint, load_faults
     from jobfakes.core.traffic import traffic_blueprint
     from jobfakes.core.ui import ui_blueprint
 
+    for item in specs:
+        state.backends[item.name] = item.backend(state)
+        app.register_blueprint(item.blueprint())
+    if config.faults_file:  # configured, like keys and accounts: each replica installs its own
+        state.faults.install_initial(load_faults(config.faults_file))
+    if log is not None:
+        log.follow()
     app.register_blueprint(traffic_blueprint())  # before the control plane: its /requests
     app.register_blueprint(control_blueprint())
     app.register_blueprint(ui_blueprint())
+    app.register_blueprint(faults_blueprint())
     app.before_request(_before)
     app.after_request(_after)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _crash)
     app.wsgi_app = FastPath(app.wsgi_app, state)  # type: ignore[method-assign]
     app.wsgi_app = HeaderSize(app.wsgi_app, app)  # type: ignore[method-assign]
+    app.wsgi_app = FaultLayer(app.wsgi_app, app, state)  # type: ignore[method-assign]
     return app
 
 
@@ -133,6 +143,7 @@ def _after(response: Response) -> Response:
             response.status_code,
             request.environ.get("jobfakes.fake"),
             latency_since(request.environ),
+            request.environ.get("jobfakes.fault"),
         )
     return response
 

@@ -41,6 +41,7 @@ class Config:
     admin_token: str | None = None  # bearer token the control plane then requires
     allow_hosts: tuple[str, ...] = ()  # Host names the control plane accepts besides loopback
     journal_size: int = 100_000  # newest requests the journal keeps
+    faults_file: str | None = None  # YAML or JSON list of faults installed at start and on reset
 
     def __post_init__(self) -> None:
         if isinstance(self.secrets, Mapping):

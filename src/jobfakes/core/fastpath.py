@@ -89,6 +89,7 @@ class FastPath:
                 int(status[:3]),
                 fake,
                 latency_since(environ),
+                environ.get("jobfakes.fault"),
             )
             start_response(status, headers)
             return [body]

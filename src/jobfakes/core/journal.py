@@ -17,14 +17,17 @@ import sqlite3
 import threading
 import time
 from collections import Counter, deque
+from time import time as real_time
 from typing import Any
 
 from jobfakes.core.journal_query import Query, count_sql, page_sql, rows_to_entries
 from jobfakes.world.store import TRAFFIC_SCHEMA, Store
 from jobfakes.world.times import US
 
-# (world time, method, path, query, status, fake, latency in real microseconds)
-Entry = tuple[int, str, str, str, int, str | None, int]
+# (world time, method, path, query, status, fake, latency in real microseconds, ids of the
+# faults the request took, real time of the answer: call verification checks waits such as
+# Retry-After in real seconds)
+Entry = tuple[int, str, str, str, int, str | None, int, str | None, float]
 JOURNAL_SIZE = 100_000  # entries kept: the dashboard pages through this many
 MINUTE = 60 * US  # the journal's counts per fake and status class are kept per world minute
 COUNTS_SCHEMA = """
@@ -32,7 +35,9 @@ CREATE TABLE IF NOT EXISTS journal_counts (fake TEXT NOT NULL, minute INTEGER NO
     class INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (fake, minute, class)) WITHOUT ROWID;
 """
 FLUSH_EVERY = 0.01  # seconds: how long a worker keeps its newest entries before writing them
-_COLUMNS = "time, method, path, query, status, fake, latency"
+_COLUMNS = "time, method, path, query, status, fake, latency, fault, at"
+# columns a traffic file of an older version lacks
+_ADDED_COLUMNS = {"latency": "INTEGER NOT NULL DEFAULT 0", "fault": "TEXT", "at": "REAL"}
 
 
 class Journal:
@@ -61,8 +66,9 @@ class Journal:
         status: int,
         fake: str | None,
         latency: int = 0,
+        fault: str | None = None,
     ) -> None:
-        entry = (time, method, path, query, status, fake, latency)
+        entry = (time, method, path, query, status, fake, latency, fault, real_time())
         with self._lock:
             self._pending.append(entry)
             if not self._shared:  # written when someone reads: serving pays an append only
@@ -91,11 +97,10 @@ class Journal:
         if not self._checked:  # a traffic file written before the journal kept latencies
             conn.executescript(COUNTS_SCHEMA)
             columns = {row[1] for row in conn.execute("PRAGMA table_info(journal)")}
-            if "latency" not in columns:
-                with contextlib.suppress(sqlite3.OperationalError):  # another worker did
-                    conn.execute(
-                        "ALTER TABLE journal ADD COLUMN latency INTEGER NOT NULL DEFAULT 0"
-                    )
+            for name, kind in _ADDED_COLUMNS.items():
+                if name not in columns:
+                    with contextlib.suppress(sqlite3.OperationalError):  # another worker did
+                        conn.execute(f"ALTER TABLE journal ADD COLUMN {name} {kind}")
             self._checked = True
         return conn
 
@@ -109,7 +114,7 @@ class Journal:
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.executemany(
-                f"INSERT INTO journal ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", batch
+                f"INSERT INTO journal ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch
             )
             added = Counter((e[5] or "", e[0] // MINUTE, e[4] // 100) for e in batch)
             self._count(conn, added, 1)

@@ -29,7 +29,7 @@ class RedisJournal(Journal):
         super().__init__(size)
         self.url, self.key = url, key
         self._client: tuple[int, redis.Redis] | None = None
-        self._timed: list[tuple[float, Entry]] = []
+        self._timed: list[Entry] = []
         self._retry_at = 0.0  # after Redis was unreachable: wait a second before trying again
 
     @property
@@ -51,10 +51,11 @@ class RedisJournal(Journal):
         status: int,
         fake: str | None,
         latency: int = 0,
+        fault: str | None = None,
     ) -> None:
-        entry = (time, method, path, query, status, fake, latency)
+        entry = (time, method, path, query, status, fake, latency, fault, real_time())
         with self._lock:
-            self._timed.append((real_time(), entry))
+            self._timed.append(entry)
             self._ensure_flusher()
 
     def _flush(self) -> None:
@@ -67,9 +68,8 @@ class RedisJournal(Journal):
         import redis
 
         pipe = self.redis.pipeline(transaction=False)
-        for answered, entry in batch:
-            change = orjson.dumps([*entry, answered])
-            pipe.xadd(self.key, {"e": change}, maxlen=self.size, approximate=True)
+        for entry in batch:
+            pipe.xadd(self.key, {"e": orjson.dumps(entry)}, maxlen=self.size, approximate=True)
         try:
             pipe.execute()
         except redis.ConnectionError:  # Redis away: keep the entries for the next flush
@@ -86,7 +86,7 @@ class RedisJournal(Journal):
         entries.sort(key=lambda e: e[-1])  # when answered; stable: stream order on ties
         with self._lock:
             self._empty_table()
-            self._pending.extend(tuple(e[:-1]) for e in entries)
+            self._pending.extend(tuple(e) for e in entries)
             self._write()
 
     def clear(self) -> None:
