@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +63,7 @@ class JobfeedBackend:
         self._jobs: int | None = None  # how many jobs the world has, once asked
         self._world: DutchWorld | None = None
         self._building = threading.Lock()
+        self.progress: Callable[[str, int, int | None], None] | None = None  # of a lazy build
 
     @property
     def world(self) -> DutchWorld:
@@ -74,7 +75,8 @@ class JobfeedBackend:
 
                     config = self.runtime.config
                     self._world = DutchWorld(
-                        DutchWorldConfig(seed=config.seed, jobs=config.jobs, today=self.today())
+                        DutchWorldConfig(seed=config.seed, jobs=config.jobs, today=self.today()),
+                        self.progress,
                     )
         return self._world
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
@@ -56,7 +57,8 @@ class Config:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:
         """Read `JOBFAKES_<FIELD>` for each field (`JOBFAKES_SEED`, `_ADS`, `_PUBLICFEED_CAP`,
-        ...; tuples as comma lists) and `JOBFAKES_<FAKE>_SECRET`; keyword arguments win."""
+        ...; tuples as comma or space separated lists) and `JOBFAKES_<FAKE>_SECRET`; keyword
+        arguments win."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for item in fields(cls):
@@ -66,7 +68,7 @@ class Config:
             if item.type == "int":
                 values[item.name] = int(raw)
             elif item.type.startswith("tuple"):
-                values[item.name] = tuple(n.strip() for n in raw.split(",") if n.strip())
+                values[item.name] = tuple(n for n in re.split(r"[,\s]+", raw) if n)
             else:
                 values[item.name] = raw
         secrets = {

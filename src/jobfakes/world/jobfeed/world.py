@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -27,13 +27,20 @@ class DutchWorldConfig:
 class DutchWorld:
     """The jobs and postings the Jobfeed fake serves; immutable once built."""
 
-    def __init__(self, config: DutchWorldConfig):
+    def __init__(
+        self,
+        config: DutchWorldConfig,
+        progress: Callable[[str, int, int | None], None] | None = None,
+    ):
+        """Generate the world; `progress` (task, done, total) hears of each chunk stored."""
         self.config = config
         self.generator = JobGenerator(config.seed, config.jobs, config.today)
         self.store = JobStore()
         self.store.begin(self.generator.vocab.places)
-        for jobs, postings in _chunks(self.generator):
+        for done, (jobs, postings) in enumerate(_chunks(self.generator), 1):
             self.store.add(jobs, postings)
+            if progress:
+                progress("building the Jobfeed world", done, self.generator.chunks)
         self.store.finish(
             {"seed": str(config.seed), "jobs": str(config.jobs), "today": config.today.isoformat()}
         )
