@@ -26,12 +26,12 @@ def _config(
     secrets: tuple[str, ...],
     **settings: Any,
 ) -> Config:
+    fakes, secrets = _split_commas(fakes), _split_commas(secrets)
+    settings = {k: _split_commas(v) if isinstance(v, tuple) else v for k, v in settings.items()}
     known = registry.names()
     for name in fakes:
         if name not in known:
             raise click.BadParameter(f"unknown fake {name!r}; known: {', '.join(known)}")
-    fakes, secrets = _split_commas(fakes), _split_commas(secrets)
-    settings = {k: _split_commas(v) if isinstance(v, tuple) else v for k, v in settings.items()}
     pairs: dict[str, str] = {}
     for item in secrets:
         name, _, secret = item.partition("=")
