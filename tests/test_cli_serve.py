@@ -173,8 +173,8 @@ def test_every_serve_option_comes_from_the_environment_too(tmp_path):
 def test_help_shows_each_variable_and_default():
     result = CliRunner().invoke(main, ["serve", "--help"], terminal_width=200)
     assert result.exit_code == 0
-    for variable in ("JOBFAKES_PORT", "JOBFAKES_ADS", "JOBFAKES_CLOCK", "JOBFAKES_PARSEBOT_KEYS",
-                     "JOBFAKES_LOG_REQUESTS", "JOBFAKES_READY_FILE", "JOBFAKES_WORKERS"):  # fmt: skip
+    names = "PORT ADS CLOCK PARSEBOT_KEYS LOG_REQUESTS READY_FILE WORKERS ADMIN_TOKEN FAKES"
+    for variable in (f"JOBFAKES_{name}" for name in names.split()[:-1]):
         assert f"env var: {variable}" in result.output
     assert "default: running" in result.output and "default: 5000" in result.output
 
