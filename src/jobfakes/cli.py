@@ -485,9 +485,15 @@ def contract(
         if problem:
             raise click.ClickException(problem)
         statuses: list[int] = []
-        progress = Reporter()
+        progress = Reporter()  # a bar on a terminal; its report alone otherwise
         mismatches, counts = checks.run_live(
-            name, base_url, headers, max_examples, seed, statuses, progress
+            name,
+            base_url,
+            headers,
+            max_examples,
+            seed,
+            statuses,
+            progress if progress.bar else None,
         )
         progress.close()
         summary = (

@@ -12,78 +12,25 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import requests
 
+from jobfakes.admin import Admin, AdminError  # noqa: F401  (Admin was defined here before)
 from jobfakes.core import registry
-from jobfakes.core.config import Config
+from jobfakes.core.config import Config, config_with
+from jobfakes.errors import ConfigError
 from jobfakes.recording.fixtures import (  # noqa: F401  (fixtures for cassettes)
+    _jobfakes_block_network,
+    _jobfakes_cassette_marker,
     add_options,
+    has_pytest_recording,
     jobfakes_cassette,
     jobfakes_record_mode,
     jobfakes_replay,
 )
-
-
-class Admin:
-    """The control plane of one fake server, over HTTP."""
-
-    def __init__(self, session: requests.Session, base_url: str):
-        self.session, self.url = session, base_url + "/__admin"
-
-    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
-        response = self.session.request(method, self.url + path, timeout=120, **kwargs)
-        response.raise_for_status()
-        return response.json()
-
-    def reset(self) -> None:
-        self._call("POST", "/reset")
-
-    def clock(self) -> str:
-        return str(self._call("GET", "/clock")["now"])
-
-    def set_clock(self, now: str) -> str:
-        return str(self._call("POST", "/clock", json={"now": now})["now"])
-
-    def advance(self, duration: str) -> str:
-        return str(self._call("POST", "/clock", json={"advance": duration})["now"])
-
-    def ads(self, status: str | None = None) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self._call(
-            "GET", "/ads", params={"status": status} if status else None
-        )
-        return result
-
-    def create_ad(self, **fields: Any) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("POST", "/ads", json=fields)
-        return result
-
-    def update_ad(self, uuid: str, **fields: Any) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("PATCH", f"/ads/{uuid}", json=fields)
-        return result
-
-    def stop_ad(self, uuid: str) -> dict[str, Any]:
-        result: dict[str, Any] = self._call("POST", f"/ads/{uuid}/stop")
-        return result
-
-    def requests(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self._call("GET", "/requests")
-        return result
-
-    def clear_requests(self) -> None:
-        self._call("DELETE", "/requests")
-
-    def mint_token(
-        self, fake: str, subject: str = "test@example.com", expires: str | None = None
-    ) -> str:
-        body = {"fake": fake, "subject": subject, **({"expires": expires} if expires else {})}
-        return str(self._call("POST", "/tokens", json=body)["token"])
-
-    def revoke_token(self, fake: str, token: str) -> None:
-        self._call("POST", "/tokens/revoke", json={"fake": fake, "token": token})
 
 
 @dataclass
@@ -138,6 +85,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "jobfakes(**config): world configuration for a test")
+    config.addinivalue_line(
+        "markers",
+        "jobfakes_cassette(path=None, mode=None): record/replay the test's HTTP in a cassette",
+    )
+    if not has_pytest_recording():
+        config.addinivalue_line("markers", "vcr: as jobfakes_cassette (pytest-recording's name)")
 
 
 @pytest.fixture(scope="session")
@@ -155,7 +108,25 @@ def jobfakes_pool() -> Iterator[_Pool]:
 
 def _config_for(request: pytest.FixtureRequest, base: Config) -> Config:
     marker = request.node.get_closest_marker("jobfakes")
-    return replace(base, **marker.kwargs) if marker else base
+    if not marker:
+        return base
+    try:
+        return config_with(base, marker.kwargs)
+    except ConfigError as error:
+        pytest.fail(f"@pytest.mark.jobfakes: {error}", pytrace=False)
+
+
+@pytest.fixture
+def jobfakes_mock(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """`jobfakes.mock` for one test: the real APIs' hosts answered by the fakes (configured as
+    the other fixtures are), everything else that would leave the machine refused."""
+    from jobfakes.mocking import mock
+
+    config = _config_for(request, request.getfixturevalue("jobfakes_config"))
+    fakes = mock(config=config)
+    fakes._app = request.getfixturevalue("jobfakes_pool").app(config)  # reset on entering
+    with fakes:
+        yield fakes
 
 
 def _handle(name: str, request: pytest.FixtureRequest, live: bool) -> FakeHandle:

@@ -10,10 +10,33 @@ import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3 import HTTPResponse
+from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from jobfakes.core.fastpath import drain
 from jobfakes.core.guard import INPROCESS
+
+
+def call_app(
+    app: Any, method: str, url: str, headers: list[tuple[str, str]], body: bytes | None
+) -> tuple[str, Headers, bytes]:
+    """One HTTP exchange with a WSGI app in process: (status line, headers, body)."""
+    parts = urlsplit(url)
+    builder = EnvironBuilder(
+        path=parts.path or "/",
+        base_url=f"{parts.scheme}://{parts.netloc}",
+        query_string=parts.query,
+        method=method,
+        headers=headers,
+        data=body or b"",
+    )
+    try:
+        environ = builder.get_environ()
+        environ[INPROCESS] = True
+    finally:
+        builder.close()
+    app_iter, status, response_headers = run_wsgi_app(app, environ)
+    return status, response_headers, drain(app_iter)
 
 
 class WSGIAdapter(BaseAdapter):
@@ -32,23 +55,14 @@ class WSGIAdapter(BaseAdapter):
         cert: Any = None,
         proxies: Any = None,
     ) -> requests.Response:
-        url = urlsplit(request.url or "")
         body = request.body.encode() if isinstance(request.body, str) else request.body
-        builder = EnvironBuilder(
-            path=url.path or "/",
-            base_url=f"{url.scheme}://{url.netloc}",
-            query_string=url.query,
-            method=request.method or "GET",
-            headers=list(request.headers.items()),
-            data=body or b"",
+        status, headers, content = call_app(
+            self.app,
+            request.method or "GET",
+            request.url or "",
+            list(request.headers.items()),
+            body if isinstance(body, bytes) else b"".join(body or ()),
         )
-        try:
-            environ = builder.get_environ()
-            environ[INPROCESS] = True
-        finally:
-            builder.close()
-        app_iter, status, headers = run_wsgi_app(self.app, environ)
-        content = drain(app_iter)
         response = requests.Response()
         response.status_code = int(status.split(" ", 1)[0])
         response.reason = status.split(" ", 1)[1] if " " in status else ""

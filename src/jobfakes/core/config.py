@@ -78,3 +78,25 @@ class Config:
         }
         values["secrets"] = secrets
         return replace(cls(**values), **overrides)
+
+
+def config_with(base: Config, settings: Mapping[str, Any]) -> Config:
+    """`base` with `settings` (a marker's or `jobfakes.mock`'s keywords); a ConfigError names
+    an unknown key (and the valid ones) or a bad value."""
+    import difflib
+
+    from jobfakes.errors import ConfigError
+
+    valid = [item.name for item in fields(Config)]
+    unknown = [key for key in settings if key not in valid]
+    if unknown:
+        hints = [
+            f"{key!r} (did you mean {close[0]!r}?)" if close else repr(key)
+            for key in unknown
+            for close in [difflib.get_close_matches(key, valid, n=1)]
+        ]
+        raise ConfigError(f"unknown setting {', '.join(hints)}; valid: {', '.join(valid)}")
+    try:
+        return replace(base, **settings)
+    except (TypeError, ValueError) as error:
+        raise ConfigError(str(error)) from None
