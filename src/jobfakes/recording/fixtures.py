@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -127,7 +128,8 @@ def _jobfakes_cassette_marker(request: pytest.FixtureRequest) -> Iterator[Record
 
 @contextlib.contextmanager
 def all_sessions(path: str | os.PathLike[str], mode: str, **options: Any) -> Iterator[Recording]:
-    """Record or replay every requests transport (HTTP and the in-process adapter) at once."""
+    """Record or replay every requests transport (HTTP and the in-process adapter) at once;
+    the fakes' control plane (`/__admin/`) is left out: it sets a test up, it is not the API."""
     from unittest.mock import patch
 
     from requests.adapters import HTTPAdapter
@@ -139,6 +141,8 @@ def all_sessions(path: str | os.PathLike[str], mode: str, **options: Any) -> Ite
 
     def through(real: Any) -> Any:
         def send(adapter: Any, request: requests.PreparedRequest, *args: Any, **kw: Any) -> Any:
+            if urlsplit(request.url or "").path.startswith("/__admin"):
+                return real(adapter, request, *args, **kw)  # the fakes' control, not the API
             inner = _Bound(adapter, real)
             return CassetteAdapter(inner, recording).send(request, *args, **kw)
 
