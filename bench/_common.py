@@ -31,7 +31,7 @@ def wait_for(url: str, headers: dict[str, str] | None = None, timeout: float = 1
         try:
             if requests.get(url, headers=headers, timeout=2).status_code == 200:
                 return time.perf_counter() - start
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             pass
         time.sleep(0.005)
     raise RuntimeError(f"{url} did not answer 200 in {timeout} s")
@@ -83,7 +83,22 @@ def wrk(
     script: str | None = None,
 ) -> float:
     """Requests per second that wrk measured (non-2xx answers make it fail)."""
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s"]
+    return wrk_stats(url, connections, seconds, headers, threads, script)[0]
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk_stats(
+    url: str,
+    connections: int,
+    seconds: int = 10,
+    headers: dict[str, str] | None = None,
+    threads: int = 2,
+    script: str | None = None,
+) -> tuple[float, float, float]:
+    """(requests per second, p50 ms, p99 ms) that wrk measured; non-2xx answers make it fail."""
+    command = ["wrk", "--latency", f"-t{threads}", f"-c{connections}", f"-d{seconds}s"]
     if script:
         command += ["-s", script]
     for key, value in (headers or {}).items():
@@ -91,7 +106,13 @@ def wrk(
     output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
     if "Non-2xx" in output:
         raise RuntimeError(f"wrk saw errors:\n{output}")
-    match = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    if not match:
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    quantiles = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.MULTILINE))
+    if not rate or set(quantiles) != {"50", "99"}:
         raise RuntimeError(output)
-    return float(match.group(1))
+    return float(rate.group(1)), _millis(quantiles["50"]), _millis(quantiles["99"])
+
+
+def _millis(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(\w+)", value).groups()  # type: ignore[union-attr]
+    return float(number) * _UNITS[unit]

@@ -126,7 +126,7 @@ def main() -> None:
 @click.option("--db", default=None, help="SQLite file for the world (default: in memory).")
 @click.option(
     "--workers", type=click.IntRange(min=1), default=1, show_default=True,
-    help="gunicorn worker processes.",
+    help="Worker processes (one world, shared).",
 )  # fmt: skip
 @click.option(
     "--threads", type=click.IntRange(min=1), default=8, show_default=True,
@@ -194,7 +194,7 @@ def serve(
         settings["admin_token"] = random_secrets.token_urlsafe(24)
     config = _config(seed, ads, now, clock, db, fakes, secrets, **settings)
     try:  # first, so that a port in use is one clear message before any work
-        sock = serving.bind(host, port)
+        sock = serving.reserve(host, port)
     except ConfigError as error:
         raise click.BadParameter(str(error), param_hint="--port") from None
     base = serving.base_url(host, sock)
@@ -230,41 +230,31 @@ def serve(
                 for line in spec.banner(state.backends[spec.name]):
                     click.echo(f"{spec.name} {line}")
     sys.stdout.flush()
-    serving.announce_when_ready(host, sock.getsockname()[1], base, ready_file)
+    port = sock.getsockname()[1]
+    sock.close()  # held (bound, not listening) until now: the server binds it itself
+    serving.announce_when_ready(host, port, base, ready_file)
     served = serving.RequestLog(app) if log_requests else app
-    _run_gunicorn(served, f"fd://{sock.fileno()}", workers, threads)
+    _run_granian(served, host, port, workers, threads)
 
 
 _from_environment(serve)
 
 
-def _run_gunicorn(app: Any, bind: str, workers: int, threads: int) -> None:
-    from gunicorn.app.base import BaseApplication
+def _run_granian(app: Any, host: str, port: int, workers: int, threads: int) -> None:
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+    from granian.server import Server
 
-    class Server(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:
-            settings = {
-                "bind": bind,
-                "workers": workers,
-                "threads": threads,
-                "worker_class": "gthread",
-                "timeout": 600,
-                # past the real servers' limits, so the app answers those in its own shape
-                # (core/headersize.py); gunicorn's own page only past 1 MiB or 64 KiB a field
-                "limit_request_line": 0,
-                "limit_request_field_size": 65_536,
-                "limit_request_fields": 1000,
-                "keepalive": 5,
-                "accesslog": None,
-                "loglevel": "warning",
-            }
-            for key, value in settings.items():
-                self.cfg.set(key, value)
-
-        def load(self) -> Any:
-            return app
-
-    Server().run()
+    server = Server(
+        "jobfakes",  # a name only: the loader hands over the app built above (workers fork)
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        blocking_threads=threads,
+        log_level=LogLevels.warning,
+    )
+    server.serve(target_loader=lambda *_: app, wrap_loader=False)
 
 
 @main.command()

@@ -1,8 +1,8 @@
 """What `jobfakes serve` needs around the app: its socket, a readiness signal, a request log.
 
-- `bind` opens the listening socket before anything else happens, so that a port in use or out
-  of range is one clear message (not a banner and then gunicorn's errors), and `--port 0`
-  knows the port it got; gunicorn then serves that socket (`fd://N`).
+- `reserve` binds the port before anything else happens, so that a port in use is one clear
+  message (not a banner and then the server's errors), and `--port 0` knows the port it got;
+  the port is released just before the server binds it.
 - `announce_when_ready` prints `jobfakes ready at URL` and writes `--ready-file` only once the
   port answers HTTP, as WireMock's and testcontainers' users wait for.
 - `RequestLog` writes one line a request (`--log-requests`), credentials and secret query
@@ -29,8 +29,9 @@ Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 
 
-def bind(host: str, port: int) -> socket.socket:
-    """A listening socket on (host, port), inheritable by gunicorn's workers."""
+def reserve(host: str, port: int) -> socket.socket:
+    """A socket bound to (host, port) but not listening: the port is ours (connections to it
+    are refused, not queued) until the server, which binds it itself, starts."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -44,8 +45,6 @@ def bind(host: str, port: int) -> socket.socket:
                 "any free one"
             ) from None
         raise ConfigError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
-    sock.listen(2048)
-    sock.set_inheritable(True)
     return sock
 
 

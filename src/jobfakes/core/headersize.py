@@ -1,9 +1,9 @@
 """Request lines and headers the real servers would refuse, answered in the fake's own shape.
 
 The servers behind the fakes accept an 8 KiB request line and 8 KiB header fields (Jetty's
-8 KiB request header for Javalin, Netty's 8192-byte header limit for Ktor); gunicorn is
-told to let longer ones through (cli.py), so that this middleware, not gunicorn's HTML page,
-answers them: 414 for the line, 431 for a header, in the error body of the fake that owns
+8 KiB request header for Javalin, Netty's 8192-byte header limit for Ktor); `serve`'s HTTP
+server (granian) lets far longer ones through, so that this middleware, not the server's own
+page, answers them: 414 for the line, 431 for a header, in the error body of the fake that owns
 the path (a JSON 400-family body on the control plane).
 """
 
