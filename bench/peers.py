@@ -43,6 +43,7 @@ class Peer:
     name: str
     start: Callable[[Path, bytes], Started]
     figures: dict[str, list[float]] = field(default_factory=dict)
+    walks: bool = False  # also measure pages not yet cached (jobfakes only)
 
 
 def _process(command: list[str], **kwargs: object) -> Callable[[], None]:
@@ -192,7 +193,7 @@ def available() -> list[Peer]:
         peers.append(Peer("pytest-httpserver", pytest_httpserver))
     else:
         print("skipped: pytest-httpserver (pip install -e '.[bench]')")
-    peers.append(Peer("jobfakes `serve navfeed` (defaults)", jobfakes()))
+    peers.append(Peer("jobfakes `serve navfeed` (defaults)", jobfakes(), walks=True))
     peers.append(Peer("jobfakes `serve navfeed --workers 2`", jobfakes("--workers", "2")))
     return peers
 
@@ -211,10 +212,49 @@ def measure(peer: Peer, body: bytes, seconds: int) -> None:
                 rps, p50, p99 = wrk_stats(started.url, connections, seconds, started.headers)
                 found |= {f"c{connections} rps": rps, f"c{connections} p50 ms": p50}
                 found[f"c{connections} p99 ms"] = p99
+            if peer.walks:
+                script = _walk_script(Path(tmp), started)
+                found["uncached c64 rps"] = wrk_stats(
+                    started.url, 64, seconds, started.headers, script=script
+                )[0]
         finally:
             started.stop()
     for name, value in found.items():
         peer.figures.setdefault(name, []).append(value)
+
+
+WALK = """
+ids = {{{ids}}}
+counter = 0
+index = 0
+function setup(thread)
+  thread:set("offset", index)
+  index = index + 1
+end
+request = function()
+  counter = counter + 1
+  local k = counter * 2 + offset
+  local size = 20 + (math.floor(k / #ids) % 61)
+  return wrk.format("GET", "/api/v1/feed/" .. ids[(k % #ids) + 1] .. "?pageSize=" .. size)
+end
+"""
+
+
+def _walk_script(tmp: Path, started: Started, starts: int = 3000) -> str:
+    """A wrk script asking for pages never asked before: any feed event starts a page, so
+    (start event, page size) pairs of 3,000 events and 61 sizes give 183,000 new pages."""
+    base = started.url.split("/api/")[0]
+    url, ids = f"{base}/api/v1/feed?pageSize=2", []  # pages overlap by a line
+    with requests.Session() as http:
+        while len(ids) < starts:
+            page = http.get(url, headers=started.headers, timeout=30).json()
+            if not page["next_id"]:
+                break
+            ids.append(page["next_id"])
+            url = f"{base}/api/v1/feed/{page['next_id']}?pageSize=2"
+    script = tmp / "walk.lua"
+    script.write_text(WALK.format(ids=", ".join(f'"{i}"' for i in ids)))
+    return str(script)
 
 
 def report(peers: list[Peer]) -> None:
@@ -231,6 +271,11 @@ def report(peers: list[Peer]) -> None:
             f"{m['c64 p50 ms']:.1f} / {m['c64 p99 ms']:.1f} | {m['c64 rps'] / nginx_rps:.3f} | "
             f"{to_wiremock} | {m['cold start ms']:,.0f} ms |"
         )
+    for peer in peers:
+        if "uncached c64 rps" in peer.figures:
+            rate = statistics.median(peer.figures["uncached c64 rps"])
+            versus = f", {rate / wiremock_rps:.2f}x WireMock's stub" if wiremock_rps else ""
+            print(f"{peer.name}, pages never asked before, c64: {rate:,.0f} rps{versus}")
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import requests
 from click.testing import CliRunner
 
 from jobfakes.cli import main
+from jobfakes.core.auth import consumer_id
 
 BIN = Path(sys.executable).parent
 
@@ -77,7 +79,9 @@ def test_token_command_prints_a_valid_token():
         audience="feed-api-v2",
         issuer="nav-no",
     )
-    assert claims["sub"] == "me@example.com" and claims["kid"] == "me@example.com"
+    # kid: the consumer's id, a uuid (pam-stilling-feed), not the subject
+    assert claims["sub"] == "me@example.com" and claims["kid"] == consumer_id("me@example.com")
+    assert str(uuid.UUID(claims["kid"])) == claims["kid"]
     assert claims["exp"] == 1893456000
 
 

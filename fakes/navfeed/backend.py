@@ -85,7 +85,6 @@ class NavFeedBackend:
             PUBLIC_SUBJECT,
             issued,
             issued + lifetime,
-            kid="public",
         )
 
     @staticmethod

@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from jobfakes.fakes.navfeed import rfc1123
 from werkzeug.datastructures import Headers, MultiDict
-from werkzeug.http import parse_date
-
-from jobfakes.world.times import from_datetime
 
 DEFAULT_PAGE_SIZE = 1000
 MAX_PAGE_SIZE = 10_000
@@ -48,9 +46,9 @@ def page_size(raw: str | None) -> int:
 
 
 def if_modified_since(headers: Headers) -> int | None:
-    """The If-Modified-Since instant; an unparseable header is ignored, as upstream does."""
-    moment = parse_date(headers.get("If-Modified-Since"))
-    return None if moment is None else from_datetime(moment)
+    """The If-Modified-Since instant, read as Java's RFC 1123 parser reads it; a header it
+    cannot parse is ignored, as upstream does."""
+    return rfc1123.parse(headers.get("If-Modified-Since"))
 
 
 def uuid(raw: str, name: str) -> str:

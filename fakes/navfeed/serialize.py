@@ -110,7 +110,7 @@ def ad_content(ad: Ad) -> dict[str, Any]:
         "jobtitle": ad.get("jobtitle") or "",
         "link": AD_LINK + ad["uuid"],
         "employer": {
-            "name": employer.get("name"),
+            "name": _first_set(ad.get("businessName"), employer.get("name"), ""),
             "orgnr": employer.get("orgnr"),
             "description": employer.get("description") or "",
             "homepage": employer.get("homepage") or "",
@@ -118,9 +118,14 @@ def ad_content(ad: Ad) -> dict[str, Any]:
         "engagementtype": ad.get("engagementtype") or "",
         "extent": "Deltid" if str(ad.get("extent") or "").lower() == "deltid" else "Heltid",
         "starttime": ad.get("starttime") or "",
-        "positioncount": ad.get("positioncount") or "1",
+        "positioncount": _first_set(ad.get("positioncount"), "1"),
         "sector": ad.get("sector") or "",
     }
+
+
+def _first_set(*values: Any) -> Any:
+    """Kotlin's `a ?: b ?: c`: the first value that is not null (`""` counts as set)."""
+    return next((value for value in values if value is not None), None)
 
 
 def _score(value: object) -> float:

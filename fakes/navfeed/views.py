@@ -6,7 +6,7 @@ from typing import Any
 
 import orjson
 from flask import Blueprint, Response, request
-from jobfakes.fakes.navfeed import errors, params, serialize
+from jobfakes.fakes.navfeed import compress, errors, params, serialize
 from jobfakes.fakes.navfeed.backend import FEED_AUTH, FeedPage, NavFeedBackend
 
 from jobfakes import contracts
@@ -43,6 +43,8 @@ def blueprint() -> Blueprint:
     @bp.before_request
     def authorise() -> Response | None:
         request.environ["jobfakes.fake"] = "navfeed"
+        if request.method == "HEAD":  # Javalin's implicit HEAD route: no roles, no handler
+            return Response(b"", content_type=errors.JSON)
         if request.endpoint in _OPEN or request.endpoint is None:
             return None
         state = runtime()
@@ -66,6 +68,12 @@ def blueprint() -> Blueprint:
         cacheable(NEVER if exp is None else exp * 1_000_000)
         return None
 
+    @bp.after_request
+    def as_javalin_sends_it(response: Response) -> Response:
+        """Jetty's status line; gzip when the client takes it (fastpath keys on the header)."""
+        response = compress.maybe_gzip(response, request.headers.get("Accept-Encoding"))
+        return errors.with_reason(response)
+
     def page_response(page_id: str) -> Response:
         query = params.page_query(request.args, request.headers)
         key = (page_id, query.page_size, query.if_modified_since)
@@ -84,9 +92,9 @@ def blueprint() -> Blueprint:
         headers = {"ETag": page.etag, "Last-Modified": rfc1123_java(page.last_modified)}
         if verdict == "304":
             return _JavalinResponse(status=304, headers=headers)
-        return Response(body, mimetype="application/json", headers=headers)
+        return Response(body, content_type=errors.JSON, headers=headers)
 
-    @bp.get("/api/v1/feed")
+    @bp.get("/api/v1/feed", strict_slashes=False)
     def feed() -> Response:
         since = params.if_modified_since(request.headers)
         start = backend().start_page_id("last" in request.args, since)
@@ -94,23 +102,23 @@ def blueprint() -> Blueprint:
             return errors.not_found_empty()
         return page_response(start)
 
-    @bp.get("/api/v1/feed/<page_id>")
+    @bp.get("/api/v1/feed/<page_id>", strict_slashes=False)
     def feed_page(page_id: str) -> Response:
         return page_response(params.uuid(page_id, "feedPageId"))
 
-    @bp.get("/api/v1/feedentry/<ad_uuid>")
+    @bp.get("/api/v1/feedentry/<ad_uuid>", strict_slashes=False)
     def feed_entry(ad_uuid: str) -> Response:
         ad = backend().feed_entry(params.uuid(ad_uuid, "adUuid"))
         if ad is None:
             return errors.not_found_empty()
-        return Response(orjson.dumps(serialize.feed_entry(ad)), mimetype="application/json")
+        return Response(orjson.dumps(serialize.feed_entry(ad)), content_type=errors.JSON)
 
-    @bp.get("/api/publicToken")
+    @bp.get("/api/publicToken", strict_slashes=False)
     def public_token() -> Response:
         text = f"Current public token for Nav Job Vacancy Feed:\n{backend().public_token()}"
-        return Response(text, mimetype="text/plain")
+        return Response(text, content_type=errors.TEXT)
 
-    @bp.get("/api/openapi.json")
+    @bp.get("/api/openapi.json", strict_slashes=False)
     def openapi() -> Response:
         return Response(orjson.dumps(contracts.load("navfeed.yaml")), mimetype="application/json")
 

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import jwt
 import orjson
+from jobfakes.fakes.publicfeed import tokens
 from jobfakes.fakes.publicfeed.listing import Listing, Row
 from jobfakes.fakes.publicfeed.params import FeedQuery, Filters
 
@@ -20,13 +20,7 @@ if TYPE_CHECKING:
     from jobfakes.core.app import Runtime
 
 PUBLIC_AUTH = JwtScheme(issuer="nav.no", audience="feed-api-v1")
-# The public token printed in the service's docs (sub public.token.v1@nav.no, iat 2019-05-10,
-# no exp). It is signed with NAV's secret, which nobody else knows: accepted by its exact text.
-PUBLIC_TOKEN = (
-    "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwdWJsaWMudG9rZW4udjFAbmF2Lm5vIiwiYXVkIjoi"
-    "ZmVlZC1hcGktdjEiLCJpc3MiOiJuYXYubm8iLCJpYXQiOjE1NTc0NzM0MjJ9.jNGlLUF9HxoHo5JrQNMkweLj_91bgk"
-    "97ZebLdfx3_UQ"
-)
+PUBLIC_TOKEN = tokens.V1.text  # the README's first public token (see tokens.py for both)
 DENYLIST = "publicfeed-denylist"  # deny-list entries live in the world's revocation table
 SORT = "published:desc"
 
@@ -89,10 +83,11 @@ class PublicFeedBackend:
     def _check(self, token: str) -> dict[str, Any] | str:
         world = self.world
         try:
-            if token == PUBLIC_TOKEN:
+            documented = tokens.documented_claims(token, world.now())
+            if documented is not None:
                 if world.store.is_revoked("publicfeed", token):
                     raise AuthError("token revoked")
-                claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
+                claims: dict[str, Any] = documented
             else:
                 claims = PUBLIC_AUTH.verify(
                     self.runtime.config.secret("publicfeed"),
@@ -123,5 +118,6 @@ class PublicFeedBackend:
     def banner(self) -> list[str]:
         return [
             f"public token (as in the docs): {PUBLIC_TOKEN}",
+            f"public token v2 (the docs from 2024-11-20, expires 2025-04-30): {tokens.V2.text}",
             f"hit cap: {self.cap}",
         ]

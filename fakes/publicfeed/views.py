@@ -50,6 +50,7 @@ def blueprint() -> Blueprint:
     def default_headers(response: Response) -> Response:
         if request.path.startswith("/public-feed/"):
             response.headers["Cache-Control"] = errors.CACHE_CONTROL
+            return errors.with_reason(response)
         return response
 
     @bp.get("/public-feed/api/v1/ads")

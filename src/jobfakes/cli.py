@@ -223,7 +223,6 @@ def serve(
                     config.secret(spec.name),
                     spec.default_subject,
                     state.world.now(),
-                    kid=spec.default_subject,
                 )
                 click.echo(f"{spec.name} token: {token}")
             if spec.banner:
@@ -285,7 +284,7 @@ def token(
     except ValueError as error:
         raise click.BadParameter(str(error)) from None
     subject = subject or spec.default_subject
-    click.echo(spec.auth.mint(config.secret(fake), subject, issued, until, kid=subject))
+    click.echo(spec.auth.mint(config.secret(fake), subject, issued, until))
 
 
 _from_environment(token)

@@ -46,7 +46,10 @@ def conformance_test(name: str) -> Any:
         max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
     )
     def test(case: Any) -> None:
-        case.call_and_validate(headers=credentials(name), excluded_checks=checks)
+        # identity: schemathesis's WSGI transport does not undo a content coding, and the feed
+        # gzips from 1500 bytes (gzip over HTTP: tests/contract/test_contract_files.py)
+        headers = {**credentials(name), "Accept-Encoding": "identity"}
+        case.call_and_validate(headers=headers, excluded_checks=checks)
 
     test.__doc__ = f"Every operation of the {name} contract, with generated requests."
     return test

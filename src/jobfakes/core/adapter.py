@@ -73,7 +73,10 @@ class WSGIAdapter(BaseAdapter):
             status=response.status_code,
             preload_content=False,
         )
-        response._content = content
+        # `.content` decoded as requests decodes it (a gzipped page reads as JSON)
+        response._content = HTTPResponse(
+            body=BytesIO(content), headers=dict(headers.items()), preload_content=False
+        ).read(decode_content=True)
         response.url = request.url or ""
         response.request = request
         response.encoding = requests.utils.get_encoding_from_headers(response.headers)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ class JwtScheme:
 
     issuer: str
     audience: str
-    kid_claim: bool = False  # NAV's feed puts `kid` in the payload, not the header
+    kid_claim: bool = False  # NAV's feed puts `kid` (the consumer's id) in the payload
 
     def mint(
         self,
@@ -33,8 +34,8 @@ class JwtScheme:
         kid: str | None = None,
     ) -> str:
         claims: dict[str, Any] = {"sub": subject}
-        if self.kid_claim and kid:
-            claims["kid"] = kid
+        if self.kid_claim:
+            claims["kid"] = kid or consumer_id(subject)
         claims.update(iss=self.issuer, aud=self.audience, iat=issued // US)
         if expires is not None:
             claims["exp"] = expires // US
@@ -58,18 +59,24 @@ class JwtScheme:
             )
         except jwt.PyJWTError as error:
             raise AuthError(str(error)) from error
-        seconds = now // US
-        for name in ("exp", "iat", "nbf"):
-            if claims.get(name) is not None:
-                claims[name] = _seconds(claims[name], name)
-        if claims.get("exp") is not None and claims["exp"] <= seconds:
-            raise AuthError("token expired")
-        for name in ("iat", "nbf"):
-            if claims.get(name) is not None and claims[name] > seconds:
-                raise AuthError(f"the token can't be used before its {name}")
+        check_dates(claims, now)
         if revoked(token):
             raise AuthError("token revoked")
         return claims
+
+
+def check_dates(claims: dict[str, Any], now: int) -> None:
+    """java-jwt's date checks on world time (microseconds) in whole seconds: `exp` after now,
+    `iat` and `nbf` not after it; the dates are made whole seconds in `claims`."""
+    seconds = now // US
+    for name in ("exp", "iat", "nbf"):
+        if claims.get(name) is not None:
+            claims[name] = _seconds(claims[name], name)
+    if claims.get("exp") is not None and claims["exp"] <= seconds:
+        raise AuthError("token expired")
+    for name in ("iat", "nbf"):
+        if claims.get(name) is not None and claims[name] > seconds:
+            raise AuthError(f"the token can't be used before its {name}")
 
 
 def _seconds(value: Any, name: str) -> int:
@@ -82,6 +89,15 @@ def _seconds(value: Any, name: str) -> int:
     ):
         raise AuthError(f"The claim '{name}' contained a non-numeric date value.")
     return int(value)
+
+
+_CONSUMERS = uuid.UUID("4f0d3c52-7f1e-5a55-9d1c-6a0b8e3f2c10")  # namespace of consumer ids
+
+
+def consumer_id(subject: str) -> str:
+    """The id of the consumer a subject (e-mail) stands for: a uuid, the same every time, as
+    the feed's consumer table gives each consumer one."""
+    return str(uuid.uuid5(_CONSUMERS, subject))
 
 
 def bearer_token(header: str | None) -> str | None:

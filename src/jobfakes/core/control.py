@@ -135,7 +135,7 @@ def control_blueprint() -> Blueprint:
             subject,
             world.now(),
             expires,
-            kid=body.get("kid") or subject,
+            kid=body.get("kid"),
         )
         return json_response({"fake": spec.name, "subject": subject, "token": token}, 201)
 

@@ -24,6 +24,7 @@ _KEY_HEADERS = (
     "HTTP_HOST",
     "HTTP_AUTHORIZATION",
     "HTTP_ACCEPT",
+    "HTTP_ACCEPT_ENCODING",  # a fake may compress (navfeed, as Javalin)
     "HTTP_IF_NONE_MATCH",
     "HTTP_IF_MODIFIED_SINCE",
     "HTTP_X_API_KEY",
@@ -102,7 +103,7 @@ class FastPath:
 
         chunks = self.app(environ, capture)
         until = environ.get(_MARK)
-        if until is None:
+        if until is None or not self.size:  # size 0: the cache is off
             return chunks
         body = drain(chunks)
         with self._lock:

@@ -54,7 +54,9 @@ def spec(name: str) -> FakeSpec:
 
 
 def owner(specs: list[FakeSpec], path: str) -> FakeSpec | None:
-    """The fake whose prefix is the longest match for a path."""
+    """The fake whose prefix is the longest match for a path (none for the control plane)."""
+    if path.startswith("/__admin"):
+        return None
     best: tuple[int, FakeSpec | None] = (0, None)
     for item in specs:
         for prefix in item.prefixes:

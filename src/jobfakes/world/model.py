@@ -51,10 +51,20 @@ def feed_status(ad: Ad) -> str:
 def feed_snapshot(ad: Ad) -> tuple[str, str, str, str]:
     """(status, title, businessName, municipal) as a feed line frozen at an event shows it."""
     locations = ad.get("locations") or []
-    municipal = (locations[0].get("municipal") if locations else None) or "?"
+    municipal = _or_unknown(locations[0].get("municipal") if locations else None)
     if is_masked(ad):
         return feed_status(ad), "...", "", municipal
-    return feed_status(ad), ad.get("title") or "?", ad.get("businessName") or "?", municipal
+    return (
+        feed_status(ad),
+        _or_unknown(ad.get("title")),
+        _or_unknown(ad.get("businessName")),
+        municipal,
+    )
+
+
+def _or_unknown(value: str | None) -> str:
+    """The feed's `value ?: "?"`: only a missing value becomes `?` (`""` stays `""`)."""
+    return "?" if value is None else value
 
 
 def field_problem(name: str, value: Any) -> str | None:

@@ -49,16 +49,13 @@ def parse_duration(text: str) -> int:
     return from_datetime(_EPOCH + duration)
 
 
-def _trimmed_fraction(micro: int) -> str:
-    return f".{micro:06d}".rstrip("0") if micro else ""
-
-
 def _offset(moment: datetime, colon: str) -> str:
     seconds = int(moment.utcoffset().total_seconds())  # type: ignore[union-attr]
     sign, seconds = ("-", -seconds) if seconds < 0 else ("+", seconds)
     return f"{sign}{seconds // 3600:02d}{colon}{seconds % 3600 // 60:02d}"
 
 
+@lru_cache(maxsize=131_072)  # a pure function of the instant; feed pages repeat instants
 def iso_java(us: int, tz: ZoneInfo = OSLO) -> str:
     """Java's ISO_OFFSET_DATE_TIME: seconds always, fraction without trailing zeros.
 
@@ -67,12 +64,11 @@ def iso_java(us: int, tz: ZoneInfo = OSLO) -> str:
     >>> iso_java(1_704_067_200_000_000, ZoneInfo("UTC"))
     '2024-01-01T00:00:00Z'
     """
-    m = to_datetime(us, tz)
-    offset = _offset(m, ":")
-    return (
-        f"{m.year:04d}-{m.month:02d}-{m.day:02d}T{m.hour:02d}:{m.minute:02d}:{m.second:02d}"
-        f"{_trimmed_fraction(m.microsecond)}{'Z' if offset == '+00:00' else offset}"
-    )
+    offset = _zone_offset(us // _HOUR, tz)
+    if not offset:
+        return iso_utc(us)
+    sign, size = ("-", -offset) if offset < 0 else ("+", offset)
+    return f"{_wall_clock(us + offset * US)}{sign}{size // 3600:02d}:{size % 3600 // 60:02d}"
 
 
 def iso_utc(us: int) -> str:
@@ -84,12 +80,27 @@ def iso_utc(us: int) -> str:
     >>> iso_utc(1_733_594_807_864_900)
     '2024-12-07T18:06:47.8649Z'
     """
+    return f"{_wall_clock(us)}Z"
+
+
+_HOUR = 3600 * US
+
+
+@lru_cache(maxsize=65_536)
+def _zone_offset(hour: int, tz: ZoneInfo) -> int:
+    """The zone's UTC offset in seconds during an hour since the epoch. Per hour, because the
+    zones the fakes write (Europe/Oslo, UTC) change offset on whole UTC hours only."""
+    return int(to_datetime(hour * _HOUR, tz).utcoffset().total_seconds())  # type: ignore[union-attr]
+
+
+def _wall_clock(us: int) -> str:
+    """'YYYY-MM-DDTHH:MM:SS[.fraction]' of an instant read as UTC, by arithmetic."""
     day, rest = divmod(us, DAY)
     seconds, fraction = divmod(rest, US)
     minutes, second = divmod(seconds, 60)
     hour, minute = divmod(minutes, 60)
     text = f"{_utc_date(day)}T{hour:02d}:{minute:02d}:{second:02d}"
-    return f"{text}{f'.{fraction:06d}'.rstrip('0')}Z" if fraction else f"{text}Z"
+    return f"{text}{f'.{fraction:06d}'.rstrip('0')}" if fraction else text
 
 
 @lru_cache(maxsize=65_536)

@@ -190,7 +190,7 @@ def test_unknown_route_is_javalin_404(navfeed_inprocess):
     assert response.json() == {
         "title": "Endpoint GET /api/v1/nothing not found",
         "status": 404,
-        "type": "https://javalin.io/documentation#notfoundresponse",
+        "type": "https://javalin.io/documentation#endpointnotfound",
         "details": {},
     }
     wrong_method = navfeed_inprocess.session.post(navfeed_inprocess.url("/api/v1/feed"))

@@ -82,6 +82,8 @@ def test_a_hit_resolves_in_detail_and_in_the_vacancy_feed_alike(
     content = entry["ad_content"]
     assert entry["uuid"] == detail["uuid"] == hit["_id"]
     assert content["title"] == detail["metadata"]["title"] == hit["_source"]["title"]
-    assert content["employer"]["name"] == detail["metadata"]["employer"]["name"]
-    assert content["employer"]["name"] == hit["_source"]["employer"]["name"]
+    # the feed names the employer by the ad's businessName (pam-stilling-feed's mapEmployer)
+    assert content["employer"]["name"] == detail["metadata"]["businessName"]
+    assert content["employer"]["name"] == hit["_source"]["businessName"]
+    assert content["employer"]["orgnr"] == detail["metadata"]["employer"]["orgnr"]
     assert entry["status"] == "ACTIVE"
