@@ -107,7 +107,7 @@ def test_serve_rejects_unknown_fake():
     ],
 )
 def test_serve_refuses_bad_fake_settings_with_a_usage_error(flag, named):
-    result = CliRunner().invoke(main, ["serve", "--ads", "50", *flag])
+    result = CliRunner().invoke(main, ["serve", "--ads", "50", "--port", "0", *flag])
     assert result.exit_code == 2, result.output
     assert named in result.output and "Traceback" not in result.output
 

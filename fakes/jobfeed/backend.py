@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +70,7 @@ class JobfeedBackend:
         self._jobs: int | None = None  # how many jobs the world has, once asked
         self._world: DutchWorld | None = None
         self._building = threading.Lock()
+        self.progress: Callable[[str, int, int | None], None] | None = None  # of a lazy build
 
     @property
     def world(self) -> DutchWorld:
@@ -84,7 +85,8 @@ class JobfeedBackend:
                     # Replicas build it alike whenever each first needs it: from the start.
                     day = to_datetime(world.start).date() if world.log else self.today()
                     self._world = DutchWorld(
-                        DutchWorldConfig(seed=config.seed, jobs=config.jobs, today=day)
+                        DutchWorldConfig(seed=config.seed, jobs=config.jobs, today=day),
+                        self.progress,
                     )
         return self._world
 

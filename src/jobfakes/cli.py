@@ -26,6 +26,8 @@ def _config(
     secrets: tuple[str, ...],
     **settings: Any,
 ) -> Config:
+    fakes, secrets = _split_commas(fakes), _split_commas(secrets)
+    settings = {k: _split_commas(v) if isinstance(v, tuple) else v for k, v in settings.items()}
     known = registry.names()
     for name in fakes:
         if name not in known:
@@ -52,12 +54,44 @@ def _config(
         raise click.BadParameter(str(error)) from None
 
 
+def _split_commas(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Repeatable values given as one comma (or, from the environment, space) separated list."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _instant(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from jobfakes.world.times import parse_instant
+
+    if value is not None and value.strip().lower() != "now":  # 'now': the wall clock
+        try:
+            parse_instant(value)
+        except ValueError as error:
+            raise click.BadParameter(
+                f"{value!r} is not an ISO 8601 instant such as 2025-12-01T08:00:00Z ({error})"
+            ) from None
+    return value
+
+
+def _from_environment(command: click.Command) -> click.Command:
+    """Every option (and the FAKES argument) of `command` can also come from `JOBFAKES_<NAME>`,
+    click's envvar support; `--help` shows each variable beside its default."""
+    for param in command.params:
+        if param.name and not param.envvar:
+            param.envvar = f"JOBFAKES_{param.name.upper()}"
+        if isinstance(param, click.Option):
+            param.show_envvar = True
+    return command
+
+
 def _world_options(function: Any) -> Any:
     options = [
         click.option("--seed", default=1, show_default=True, help="World seed."),
         click.option("--ads", default=5000, show_default=True, help="Ads active at the start."),
         click.option(
-            "--now", default=None, help="World start instant (ISO 8601), or 'now' (wall clock)."
+            "--now",
+            default=None,
+            callback=_instant,
+            help="World start instant (ISO 8601), or 'now' (wall clock) [2025-12-01T08:00:00Z].",
         ),
         click.option(
             "--secret",
@@ -81,16 +115,28 @@ def main() -> None:
 @main.command()
 @click.argument("fakes", nargs=-1)
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8700, show_default=True)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8700, show_default=True,
+    help="0 picks a free port (printed).",
+)  # fmt: skip
 @_world_options
 @click.option(
     "--clock", type=click.Choice(["running", "frozen"]), default="running", show_default=True
 )
 @click.option("--db", default=None, help="SQLite file for the world (default: in memory).")
 @click.option(
-    "--workers", default=1, show_default=True, help="Worker processes (one world, shared)."
-)
-@click.option("--threads", default=8, show_default=True, help="Threads per worker.")
+    "--workers", type=click.IntRange(min=1), default=1, show_default=True,
+    help="Worker processes (one world, shared).",
+)  # fmt: skip
+@click.option(
+    "--threads", type=click.IntRange(min=1), default=8, show_default=True,
+    help="Threads per worker.",
+)  # fmt: skip
+@click.option("--log-requests", is_flag=True, help="One line a request, secrets masked.")
+@click.option(
+    "--ready-file", type=click.Path(dir_okay=False), default=None,
+    help="Written (the base URL) once the port answers; removed on exit.",
+)  # fmt: skip
 @click.option(
     "--redis-url", default=None, envvar="JOBFAKES_REDIS_URL",
     help="Replicas: share the world's changes, the journal and rate-limit counts via Redis.",
@@ -135,9 +181,19 @@ def serve(
     db: str | None,
     workers: int,
     threads: int,
+    log_requests: bool,
+    ready_file: str | None,
     **settings: Any,
 ) -> None:
-    """Serve FAKES (default: all) on one port, with the control plane under /__admin/."""
+    """Serve FAKES (default: all) on one port, with the control plane under /__admin/.
+
+    Every option can also be set as JOBFAKES_<OPTION> (shown below; repeatable ones as a comma
+    list). `jobfakes ready at URL` is printed, and --ready-file written, once the port answers.
+    """
+    from jobfakes import serving
+    from jobfakes.errors import ConfigError
+    from jobfakes.progress import Reporter
+
     if workers > 1 and db is None:  # workers share one world through a file
         folder = tempfile.mkdtemp(prefix="jobfakes-")
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
@@ -150,9 +206,18 @@ def serve(
         settings["admin_token"] = random_secrets.token_urlsafe(24)
     config = _config(seed, ads, now, clock, db, fakes, secrets, **settings)
     from jobfakes.world.timeline import scale_line
+
+    try:  # first, so that a port in use is one clear message before any work
+        sock = serving.reserve(host, port)
+    except ConfigError as error:
+        raise click.BadParameter(str(error), param_hint="--port") from None
+    base = serving.base_url(host, sock)
+    click.echo(f"jobfakes serving {', '.join(config.fakes or registry.names())} at {base}")
+    sys.stdout.flush()  # before any progress of the world's build
     from jobfakes.world.world import begin_world
 
-    finish_world = begin_world(config.world())
+    progress = Reporter()
+    finish_world = begin_world(config.world(), progress)
     from jobfakes.core.app import create_app, runtime  # loads Flask while the world builds
 
     try:  # each fake checks its own settings (keys, accounts, rates)
@@ -161,8 +226,9 @@ def serve(
         raise click.UsageError(str(error)) from None
     with app.app_context():
         state = runtime()
-        base = f"http://{host}:{port}"
-        click.echo(f"jobfakes serving {', '.join(s.name for s in state.specs)} at {base}")
+        for backend in state.backends.values():  # lazy builds (the Dutch world) report too
+            if hasattr(backend, "progress"):
+                backend.progress = progress
         if config.admin_token and not is_loopback(host):
             click.echo(f"control plane admin token: {config.admin_token}")
         for spec in state.specs:
@@ -179,7 +245,14 @@ def serve(
         click.echo(scale_line(config.ads))
         click.echo(f"dashboard: {base}/__admin/ui")
     sys.stdout.flush()
-    _run_granian(app, host, port, workers, threads)
+    port = sock.getsockname()[1]
+    sock.close()  # held (bound, not listening) until now: the server binds it itself
+    serving.announce_when_ready(host, port, base, ready_file)
+    served = serving.RequestLog(app) if log_requests else app
+    _run_granian(served, host, port, workers, threads)
+
+
+_from_environment(serve)
 
 
 def _run_granian(app: Any, host: str, port: int, workers: int, threads: int) -> None:
@@ -228,6 +301,9 @@ def token(
         raise click.BadParameter(str(error)) from None
     subject = subject or spec.default_subject
     click.echo(spec.auth.mint(config.secret(fake), subject, issued, until))
+
+
+_from_environment(token)
 
 
 def _serve_wsgi(
@@ -380,8 +456,18 @@ def contract(
 ) -> None:
     """Check a server (--base-url) or a recording (--cassette) against API NAME's contract."""
     from jobfakes.errors import JobFakesError
+    from jobfakes.progress import Reporter
     from jobfakes.recording import contract as checks
     from jobfakes.recording.cassette import load
+
+    try:
+        import hypothesis  # noqa: F401
+        import schemathesis  # noqa: F401
+    except ImportError as error:
+        raise click.ClickException(
+            f"jobfakes contract needs {error.name or 'schemathesis'}, from the [contract] "
+            "extra: pip install 'jobfakes[contract]'"
+        ) from None
 
     if name not in registry.names():
         raise click.BadParameter(f"unknown API {name!r}; known: {', '.join(registry.names())}")
@@ -403,10 +489,25 @@ def contract(
         problem = checks.unreachable(base_url)
         if problem:
             raise click.ClickException(problem)
-        mismatches, counts = checks.run_live(name, base_url, headers, max_examples, seed)
+        statuses: list[int] = []
+        progress = Reporter()  # a bar on a terminal; its report alone otherwise
+        mismatches, counts = checks.run_live(
+            name,
+            base_url,
+            headers,
+            max_examples,
+            seed,
+            statuses,
+            progress if progress.bar else None,
+        )
+        progress.close()
         summary = (
             f"{name}: {len(counts)} endpoints, {sum(n for _, n in counts)} requests to {base_url}"
         )
+        limited = checks.rate_limited(statuses)
+        if limited:
+            click.echo(f"{summary}: {limited}")
+            sys.exit(1)
     if report:
         key = (lambda m: m.example) if cassette else (lambda m: m.endpoint)
         checks.junit(report, name, mismatches, counts, key)

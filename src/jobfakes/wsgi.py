@@ -2,10 +2,12 @@
 
 `gunicorn 'jobfakes.wsgi:app'` builds the app from `JOBFAKES_*` environment variables on first
 access (not at import); `gunicorn 'jobfakes.wsgi:create_app()'` does the same as a factory.
+Its defaults are `jobfakes serve`'s (a running clock among them).
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from flask import Flask
@@ -15,7 +17,8 @@ def create_app() -> Flask:
     from jobfakes.core.app import create_app as factory
     from jobfakes.core.config import Config
 
-    return factory(Config.from_env())
+    # A server's clock runs, as under `jobfakes serve`, unless JOBFAKES_CLOCK says otherwise.
+    return factory(Config.from_env({"JOBFAKES_CLOCK": "running", **os.environ}))
 
 
 def __getattr__(name: str) -> Any:

@@ -73,8 +73,20 @@ class NavFeedClient:
             {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         )
         self.page_size, self.timeout = page_size, timeout
-        self.cursor = FeedCursor()
+        self._cursor = FeedCursor()
         self.retry = retry or RetryPolicy()
+
+    @property
+    def cursor(self) -> FeedCursor:
+        """Where this client stands: the next walk starts here. Assign a saved one (a
+        `FeedCursor` or its `to_dict()`) to resume from it."""
+        return self._cursor
+
+    @cursor.setter
+    def cursor(self, value: FeedCursor | dict[str, Any] | None) -> None:
+        if isinstance(value, dict):
+            value = FeedCursor.from_dict(value)
+        self._cursor = value or FeedCursor()
 
     def _get(
         self, path: str, params: dict[str, Any] | None = None, headers: dict[str, str] | None = None
@@ -94,12 +106,15 @@ class NavFeedClient:
     def pages(
         self, cursor: FeedCursor | None = None, *, since: datetime | None = None, last: bool = False
     ) -> Iterator[list[dict[str, Any]]]:
-        """New lines, a page at a time, from a cursor (or the start) to the end of the feed.
+        """New lines, a page at a time, from a cursor to the end of the feed.
 
-        `since` starts at the first change after that time, `last` at the newest change;
-        both only apply when there is no cursor. `self.cursor` follows what was yielded.
+        Without a cursor the walk starts where `self.cursor` stands (the start, for a new
+        client), or, given `since`, at the first change after that time, or, given `last`, at
+        the newest change. `self.cursor` follows what was yielded.
         """
-        cursor = self.cursor = cursor or FeedCursor()
+        if cursor is None:
+            cursor = FeedCursor() if since is not None or last else self.cursor
+        self.cursor = cursor
         params: dict[str, Any] = {"pageSize": self.page_size}
         while True:
             headers = {}
@@ -149,7 +164,7 @@ class NavFeedClient:
         return response, page
 
     def lines(self, cursor: FeedCursor | None = None, **start: Any) -> Iterator[dict[str, Any]]:
-        """Every new line from a cursor (or the start) to the end; see `pages`."""
+        """Every new line from a cursor (or where the client stands) to the end; see `pages`."""
         for page in self.pages(cursor, **start):
             yield from page
 

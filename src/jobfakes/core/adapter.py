@@ -11,9 +11,40 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3 import HTTPResponse
 from urllib3.exceptions import ProtocolError
+from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from jobfakes.core.guard import INPROCESS
+
+
+def call_app(
+    app: Any, method: str, url: str, headers: list[tuple[str, str]], body: bytes | None
+) -> tuple[str, Headers, bytes]:
+    """One HTTP exchange with a WSGI app in process: (status line, headers, body)."""
+    parts = urlsplit(url)
+    builder = EnvironBuilder(
+        path=parts.path or "/",
+        base_url=f"{parts.scheme}://{parts.netloc}",
+        query_string=parts.query,
+        method=method,
+        headers=headers,
+        data=body or b"",
+    )
+    try:
+        environ = builder.get_environ()
+        environ[INPROCESS] = True
+    finally:
+        builder.close()
+    app_iter, status, response_headers = run_wsgi_app(app, environ)  # a reset fault raises
+    return status, response_headers, _read(app_iter)
+
+
+class CutBody(ConnectionResetError):
+    """The connection dropped after `got` bytes of the body (a fault cut it)."""
+
+    def __init__(self, got: int, error: ConnectionResetError):
+        super().__init__(*error.args)
+        self.got = got
 
 
 class WSGIAdapter(BaseAdapter):
@@ -32,27 +63,21 @@ class WSGIAdapter(BaseAdapter):
         cert: Any = None,
         proxies: Any = None,
     ) -> requests.Response:
-        url = urlsplit(request.url or "")
         body = request.body.encode() if isinstance(request.body, str) else request.body
-        builder = EnvironBuilder(
-            path=url.path or "/",
-            base_url=f"{url.scheme}://{url.netloc}",
-            query_string=url.query,
-            method=request.method or "GET",
-            headers=list(request.headers.items()),
-            data=body or b"",
-        )
         try:
-            environ = builder.get_environ()
-            environ[INPROCESS] = True
-        finally:
-            builder.close()
-        try:
-            app_iter, status, headers = run_wsgi_app(self.app, environ)
+            status, headers, content = call_app(
+                self.app,
+                request.method or "GET",
+                request.url or "",
+                list(request.headers.items()),
+                body if isinstance(body, bytes) else b"".join(body or ()),
+            )
+        except CutBody as error:  # what requests raises for a body dropped mid-way
+            broken = ProtocolError(f"Connection broken: IncompleteRead({error.got} bytes read)")
+            raise requests.exceptions.ChunkedEncodingError(broken, request=request) from None
         except ConnectionResetError as error:  # a reset fault: no answer at all
             aborted = ProtocolError("Connection aborted.", error)
             raise requests.ConnectionError(aborted, request=request) from None
-        content = _read(app_iter, request)
         response = requests.Response()
         response.status_code = int(status.split(" ", 1)[0])
         response.reason = status.split(" ", 1)[1] if " " in status else ""
@@ -76,16 +101,14 @@ class WSGIAdapter(BaseAdapter):
         pass
 
 
-def _read(app_iter: Any, request: requests.PreparedRequest) -> bytes:
-    """The body; a connection dropped mid-body raises what requests raises for it."""
+def _read(app_iter: Any) -> bytes:
+    """The body; a connection dropped mid-body raises `CutBody`."""
     chunks: list[bytes] = []
     try:
         for chunk in app_iter:
             chunks.append(chunk)
     except ConnectionResetError as error:
-        got = sum(map(len, chunks))
-        broken = ProtocolError(f"Connection broken: IncompleteRead({got} bytes read)", error)
-        raise requests.exceptions.ChunkedEncodingError(broken, request=request) from None
+        raise CutBody(sum(map(len, chunks)), error) from None
     finally:
         close = getattr(app_iter, "close", None)
         if close:

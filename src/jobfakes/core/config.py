@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -71,7 +72,8 @@ class Config:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Config:
         """Read `JOBFAKES_<FIELD>` for each field (`JOBFAKES_SEED`, `_ADS`, `_PUBLICFEED_CAP`,
-        ...; tuples as comma lists) and `JOBFAKES_<FAKE>_SECRET`; keyword arguments win."""
+        ...; tuples as comma or space separated lists) and `JOBFAKES_<FAKE>_SECRET`; keyword
+        arguments win."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for item in fields(cls):
@@ -81,7 +83,7 @@ class Config:
             if item.type == "int":
                 values[item.name] = int(raw)
             elif item.type.startswith("tuple"):
-                values[item.name] = tuple(n.strip() for n in raw.split(",") if n.strip())
+                values[item.name] = tuple(n for n in re.split(r"[,\s]+", raw) if n)
             else:
                 values[item.name] = raw
         secrets = {
@@ -91,3 +93,25 @@ class Config:
         }
         values["secrets"] = secrets
         return replace(cls(**values), **overrides)
+
+
+def config_with(base: Config, settings: Mapping[str, Any]) -> Config:
+    """`base` with `settings` (a marker's or `jobfakes.mock`'s keywords); a ConfigError names
+    an unknown key (and the valid ones) or a bad value."""
+    import difflib
+
+    from jobfakes.errors import ConfigError
+
+    valid = [item.name for item in fields(Config)]
+    unknown = [key for key in settings if key not in valid]
+    if unknown:
+        hints = [
+            f"{key!r} (did you mean {close[0]!r}?)" if close else repr(key)
+            for key in unknown
+            for close in [difflib.get_close_matches(key, valid, n=1)]
+        ]
+        raise ConfigError(f"unknown setting {', '.join(hints)}; valid: {', '.join(valid)}")
+    try:
+        return replace(base, **settings)
+    except (TypeError, ValueError) as error:
+        raise ConfigError(str(error)) from None

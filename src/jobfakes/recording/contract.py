@@ -109,8 +109,12 @@ def run_live(
     headers: dict[str, str] | None = None,
     max_examples: int = 25,
     seed: int | None = None,
+    statuses: list[int] | None = None,
+    progress: Callable[[str, int, int | None], None] | None = None,
 ) -> tuple[list[Mismatch], list[tuple[str, int]]]:
-    """Run the contract of fake `name` against `base_url`; mismatches and examples per endpoint."""
+    """Run the contract of fake `name` against `base_url`; mismatches and examples per endpoint.
+    `statuses` collects the status of every answer (a run answered by 429s checked nothing);
+    `progress` hears of each endpoint done."""
     import requests
     from hypothesis import seed as hypothesis_seed
 
@@ -118,10 +122,14 @@ def run_live(
     excluded = excluded_checks(name)
     session = requests.Session()
     session.trust_env = False
+    if statuses is not None:
+        session.hooks["response"].append(
+            lambda response, *_, **__: statuses.append(response.status_code)
+        )
     mismatches: list[Mismatch] = []
     counts: list[tuple[str, int]] = []
-    for result in schema.get_all_operations():
-        operation = result.ok()
+    operations = [result.ok() for result in schema.get_all_operations()]
+    for done, operation in enumerate(operations, 1):
         seen: list[Any] = []
         test = _probe(operation, seen, max_examples, session, base_url, headers, excluded)
         if seed is not None:
@@ -133,8 +141,23 @@ def run_live(
             example = _curl(seen[-1], base_url, headers) if seen else "(no request made)"
             mismatches.append(Mismatch(operation.label, check, detail, example))
         counts.append((operation.label, len(seen)))
+        if progress:
+            progress(f"contract {name}: endpoints checked", done, len(operations))
     session.close()
     return mismatches, counts
+
+
+def rate_limited(statuses: list[int]) -> str | None:
+    """Why a live run proves little: most answers were 429 (the checks saw no real bodies)."""
+    limited = statuses.count(429)
+    if statuses and limited * 4 > len(statuses):
+        return (
+            f"{limited} of {len(statuses)} answers were 429 Too Many Requests, so the contract "
+            "was hardly checked; use credentials without a rate limit (for the Jobfeed fake, "
+            'POST /__admin/jobfeed/accounts {"user", "password", "limits": null}) or fewer '
+            "--max-examples"
+        )
+    return None
 
 
 def _probe(

@@ -107,6 +107,7 @@ class Player:
         self.matcher = matcher or Matcher()
         self.redactor = redactor or Redactor()
         self.repeat_last = repeat_last
+        self.missing_file: str | None = None  # the cassette file, when it does not exist
         self._lock = threading.Lock()
         self._queues: dict[tuple[object, ...], list[int]] = {}
         for index, item in enumerate(self.interactions):
@@ -199,6 +200,11 @@ class Player:
         if nearest:
             lines.append(f"matchers: {', '.join(self.matcher.match_on)}; nearest recorded:")
             lines += [f"  {item.describe()}  (failed: {failed})" for item, failed in nearest]
+        elif not count and self.missing_file:
+            lines.append(
+                f"the cassette file {self.missing_file} does not exist (record mode 'none' "
+                "only replays: record it once with --record-mode=once)"
+            )
         elif not count:
             lines.append("the cassette has no interactions")
         return ReplayMiss("\n".join(lines), request, nearest)

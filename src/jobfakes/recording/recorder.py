@@ -171,7 +171,17 @@ class Recording:
         loaded = cassettes.load(self.path) if exists and mode != "all" else []
         self.may_record = mode in ("new_episodes", "all") or (mode == "once" and not exists)
         self.player = Player(loaded, matcher, self.redactor, repeat_last=repeat_last)
+        if not exists:
+            self.player.missing_file = str(self.path)
         self.recorded: list[Interaction] = []
+        self.on_exit: Any = None  # set by the pytest fixture: what leaving a `with` block ends
+
+    def __enter__(self) -> Recording:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.on_exit is not None:
+            self.on_exit()
 
     def add(self, item: Interaction) -> None:
         self.recorded.append(item)

@@ -31,6 +31,9 @@ from jobfakes.world.times import DAY, US
 if TYPE_CHECKING:
     from jobfakes.world.history import SlotRows
 
+# (task, done, total or None): called as long work goes on, for a progress display
+Progress = Callable[[str, int, int | None], None]
+
 _BATCH = 2000
 SNAPSHOT_LIMIT = 20_000  # ads: bigger worlds are rebuilt on reset instead of kept twice
 
@@ -87,22 +90,22 @@ def embedded(config: WorldConfig) -> Future[bytes] | None:
     return decompressing()
 
 
-def begin_world(config: WorldConfig) -> Callable[[], World]:
+def begin_world(config: WorldConfig, progress: Progress | None = None) -> Callable[[], World]:
     """Set a new in-memory world building (in worker processes when it is big) and return the
     call that finishes it, so that the caller can do other work, such as loading its web
     stack, meanwhile. The default world is decompressed from its image instead. A file world
     may already exist, and is left to `World` to decide."""
     if config.db is not None:
-        return lambda: World(config)
+        return lambda: World(config, progress=progress)
     start = config.start or DEFAULT_START
     pending = embedded(config)
     if pending is not None:
-        return lambda: World(config, image=pending.result())
+        return lambda: World(config, image=pending.result(), progress=progress)
     from jobfakes.world.history import history  # process pools: only when generating
 
     generator = Generator(config.seed, config.ads, start)
     rows = history(generator, start)
-    return lambda: World(config, generator, rows)
+    return lambda: World(config, generator, rows, progress=progress)
 
 
 class World:
@@ -115,9 +118,11 @@ class World:
         rows: Iterator[SlotRows] | None = None,
         image: bytes | None = None,
         use_image: bool = True,
+        progress: Progress | None = None,
     ):
         """Build the world of `config`, or take the generator and the history rows that
-        `begin_world` has already set going, or the embedded default world's `image`."""
+        `begin_world` has already set going, or the embedded default world's `image`.
+        `progress` hears how a build or a long clock move is getting on."""
         self.config = config
         self.start = config.start or DEFAULT_START
         self.generator = generator or Generator(config.seed, config.ads, self.start)
@@ -133,6 +138,7 @@ class World:
         self._use_image = use_image
         self._depth = 0  # open transactions: a change-log entry holds one around its change
         self.log: ChangeLog | None = None  # set by a replica (world/changelog.py)
+        self.progress = progress
         if self.store.meta("identity") != self._identity():
             self._build(rows, image)
         self._reload()
@@ -161,10 +167,15 @@ class World:
             for table in ("ads", "events", "pending", "meta", "revoked"):
                 store.conn.execute(f"DELETE FROM {table}")
             store.begin_bulk()
-            for ad_rows, slot_events, pending_rows in rows or history(gen, self.start):
+            total = sum(gen.chunks(slot) for slot in range(gen.history_slots))
+            for done, (ad_rows, slot_events, pending_rows) in enumerate(
+                rows or history(gen, self.start), 1
+            ):
                 store.put_ads(ad_rows)
                 store.add_pending(pending_rows)
                 store.stage_events(slot_events)
+                if self.progress:
+                    self.progress("building the NAV world", done, total)
             store.end_bulk()
             store.set_meta("generated_through", str(gen.history_slots - 1))
             store.set_meta("clock", Clock(self.start, self.config.clock).as_state())
@@ -221,14 +232,23 @@ class World:
 
     def _apply_due(self, now: int) -> None:
         gen, store = self.generator, self.store
-        generated = int(store.meta("generated_through") or 0)
+        generated = first = int(store.meta("generated_through") or 0)
+        days = max(0, -(-(now - gen.origin) // DAY) - 1 - generated)
         while gen.origin + (generated + 1) * DAY < now:
             generated += 1
             store.add_pending(pending_row(step) for steps in gen.slot(generated) for step in steps)
+            if self.progress and days > 1:
+                self.progress("moving the clock: new days", generated - first, days)
         store.set_meta("generated_through", str(generated))
+        applied = 0
         while rows := store.take_pending(now, _BATCH):
             steps = [Planned(t, o, k, u, e, orjson.loads(d)) for t, o, k, u, e, d in rows]
             self._apply(steps, {}, store)
+            applied += len(steps)
+            if self.progress and days > 1:
+                self.progress("moving the clock: changes applied", applied, None)
+        if self.progress and days > 1:  # the end, now that the total is known
+            self.progress("moving the clock: changes applied", applied, applied)
 
     @contextmanager
     def _transaction(self, snapshot: bool = True) -> Iterator[None]:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import sys
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,7 +15,6 @@ from jobfakes.world.jobfeed.store import JobStore
 from jobfakes.world.words import warm
 
 PARALLEL_FROM = 20_000  # jobs; below this a process pool costs more than it saves
-PROGRESS_FROM = 100_000  # jobs; a build this big shows a progress bar on a terminal
 _worker: JobGenerator | None = None
 
 
@@ -31,26 +28,23 @@ class DutchWorldConfig:
 class DutchWorld:
     """The jobs and postings the Jobfeed fake serves; immutable once built."""
 
-    def __init__(self, config: DutchWorldConfig, progress: bool | None = None):
-        """Build the world; `progress` shows a bar on stderr (None: for a big build on a
-        terminal)."""
+    def __init__(
+        self,
+        config: DutchWorldConfig,
+        progress: Callable[[str, int, int | None], None] | None = None,
+    ):
+        """Generate the world; `progress` (task, done, total) hears of each chunk stored."""
         self.config = config
         self.generator = JobGenerator(config.seed, config.jobs, config.today)
         self.store = JobStore()
         self.store.begin(self.generator.vocab.places, self.generator.vocab.place_names)
-        if progress is None:
-            progress = config.jobs >= PROGRESS_FROM and sys.stderr.isatty()
-        meta = {
-            "seed": str(config.seed),
-            "jobs": str(config.jobs),
-            "today": config.today.isoformat(),
-        }
-        with _bar(progress, config.jobs) as advance:
-            for jobs, postings in _chunks(self.generator):
-                self.store.add(jobs, postings)
-                advance(len(jobs))
-            advance(0)  # every job stored: the bar says so while the indexes are built
-            self.store.finish(meta)
+        for done, (jobs, postings) in enumerate(_chunks(self.generator), 1):
+            self.store.add(jobs, postings)
+            if progress:
+                progress("building the Jobfeed world", done, self.generator.chunks)
+        self.store.finish(
+            {"seed": str(config.seed), "jobs": str(config.jobs), "today": config.today.isoformat()}
+        )
 
     def counts(self) -> tuple[int, int]:
         """(jobs, postings)."""
@@ -59,26 +53,6 @@ class DutchWorld:
                 "SELECT (SELECT count(*) FROM jobs), (SELECT count(*) FROM postings)"
             ).fetchone()
         return int(row[0]), int(row[1])
-
-
-@contextmanager
-def _bar(shown: bool, jobs: int) -> Iterator[Callable[[int], None]]:
-    """A rich progress bar of jobs stored (then the indexes), or nothing."""
-    if not shown:
-        yield lambda _: None
-        return
-    from rich.console import Console
-    from rich.progress import Progress  # imported on use: only big builds show it
-
-    with Progress(console=Console(stderr=True), transient=False) as bar:
-        task = bar.add_task(f"Dutch world: {jobs:,} jobs", total=jobs)
-
-        def advance(done: int) -> None:
-            bar.advance(task, done)
-            if bar.tasks[0].completed >= jobs:
-                bar.update(task, description="Dutch world: indexing")
-
-        yield advance
 
 
 def _chunks(generator: JobGenerator) -> Iterator[tuple[list[Row], list[Row]]]:
