@@ -24,6 +24,7 @@ from jobfakes.core import registry
 from jobfakes.core.auth import bearer_token
 from jobfakes.core.fastpath import drain
 from jobfakes.core.faults import LATENCY, Fault
+from jobfakes.core.guard import INPROCESS
 
 if TYPE_CHECKING:
     from jobfakes.core.app import Runtime
@@ -91,6 +92,11 @@ class FaultLayer:
         spec: FakeSpec | None,
     ) -> Iterable[bytes]:  # fmt: skip
         self._journal(environ, NO_ANSWER, spec)
+        if _server_socket(environ) is None and not environ.get(INPROCESS):
+            # granian hands a WSGI app no socket to reset: the nearest it can send is a status
+            # line and headers announcing a body, then a dropped connection before any of it
+            start_response("200 OK", [("Content-Type", "application/json"), *_DROPPED])
+            return _broken_after(b"", environ, fault)
         _break(environ, reset=True)
         raise ConnectionResetError(104, f"connection reset by jobfakes fault {fault.id}")
 
@@ -284,12 +290,21 @@ def _broken_after(head: bytes, environ: dict[str, Any], fault: Fault) -> Iterato
 def _break(environ: dict[str, Any], reset: bool) -> None:
     """Make the server drop this connection once the error is raised: no more reads (so a
     keep-alive loop ends), and with `reset` a close that sends RST instead of FIN."""
-    sock = environ.get("gunicorn.socket") or environ.get("werkzeug.socket")
-    if not isinstance(sock, socket.socket):
-        return  # in process: the adapter turns the error into the client's exception
+    sock = _server_socket(environ)
+    if sock is None:
+        return  # in process the adapter, under granian the server, turns it into a drop
     try:
         if reset:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         sock.shutdown(socket.SHUT_RD)
     except OSError:
         pass
+
+
+_DROPPED = [("Content-Length", "1024")]  # a body announced, never sent
+
+
+def _server_socket(environ: dict[str, Any]) -> socket.socket | None:
+    """The client's socket, where the WSGI server hands it over (gunicorn, werkzeug)."""
+    sock = environ.get("gunicorn.socket") or environ.get("werkzeug.socket")
+    return sock if isinstance(sock, socket.socket) else None
