@@ -1,6 +1,28 @@
-"""Scenarios: scripted timelines on the world clock (see `jobfakes.scenario.runner`)."""
+"""Scenarios: scripted timelines on the world clock (see `jobfakes.scenario.runner`).
 
-from jobfakes.scenario.model import Scenario, ScenarioError, Step, library, load
-from jobfakes.scenario.runner import Control, RunLog, run
+The names are loaded on first use, so that `jobfakes` (whose CLI registers the scenario
+commands) starts without importing the runner's HTTP stack.
+"""
 
-__all__ = ["Control", "RunLog", "Scenario", "ScenarioError", "Step", "library", "load", "run"]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_HOME = {
+    "Scenario": "model",
+    "ScenarioError": "model",
+    "Step": "model",
+    "library": "model",
+    "load": "model",
+    "Control": "runner",
+    "RunLog": "runner",
+    "run": "runner",
+}
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module 'jobfakes.scenario' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"jobfakes.scenario.{_HOME[name]}"), name)
