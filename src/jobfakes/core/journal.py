@@ -68,7 +68,9 @@ class Journal:
         latency: int = 0,
         fault: str | None = None,
     ) -> None:
-        entry = (time, method, path, query, status, fake, latency, fault, real_time())
+        self._keep((time, method, path, query, status, fake, latency, fault, real_time()))
+
+    def _keep(self, entry: Entry) -> None:
         with self._lock:
             self._pending.append(entry)
             if not self._shared:  # written when someone reads: serving pays an append only

@@ -42,18 +42,7 @@ class RedisJournal(Journal):
             self._client = client
         return client[1]
 
-    def record(
-        self,
-        time: int,
-        method: str,
-        path: str,
-        query: str,
-        status: int,
-        fake: str | None,
-        latency: int = 0,
-        fault: str | None = None,
-    ) -> None:
-        entry = (time, method, path, query, status, fake, latency, fault, real_time())
+    def _keep(self, entry: Entry) -> None:
         with self._lock:
             self._timed.append(entry)
             self._ensure_flusher()
