@@ -10,7 +10,7 @@ import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3 import HTTPResponse
-from urllib3.exceptions import ProtocolError
+from urllib3.exceptions import DecodeError, ProtocolError
 from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
@@ -89,9 +89,12 @@ class WSGIAdapter(BaseAdapter):
             preload_content=False,
         )
         # `.content` decoded as requests decodes it (a gzipped page reads as JSON)
-        response._content = HTTPResponse(
-            body=BytesIO(content), headers=dict(headers.items()), preload_content=False
-        ).read(decode_content=True)
+        try:
+            response._content = HTTPResponse(
+                body=BytesIO(content), headers=dict(headers.items()), preload_content=False
+            ).read(decode_content=True)
+        except DecodeError as error:  # a cut gzip body: what requests raises for it
+            raise requests.exceptions.ContentDecodingError(error, request=request) from None
         response.url = request.url or ""
         response.request = request
         response.encoding = requests.utils.get_encoding_from_headers(response.headers)
