@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 
 from jobfakes.errors import ClientError, NotFound, RateLimited, Unauthorized, UpstreamError
@@ -27,7 +28,8 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     requests.ConnectionError,  # refused, reset, closed before the answer (ProtocolError)
     requests.Timeout,
     requests.exceptions.ChunkedEncodingError,  # body cut mid-stream
-    requests.exceptions.ContentDecodingError,
+    requests.exceptions.ContentDecodingError,  # a cut gzip body, wrapped by requests
+    urllib3.exceptions.DecodeError,  # a cut gzip body, read from the raw stream
 )
 
 
