@@ -167,7 +167,7 @@ class World:
             for table in ("ads", "events", "pending", "meta", "revoked"):
                 store.conn.execute(f"DELETE FROM {table}")
             store.begin_bulk()
-            total = sum(gen.chunks(slot) for slot in range(gen.history_slots))
+            total = gen.history_chunks  # history() yields one row set a chunk
             for done, (ad_rows, slot_events, pending_rows) in enumerate(
                 rows or history(gen, self.start), 1
             ):
