@@ -106,7 +106,7 @@ def test_verify_on_the_command_line_writes_reports_and_exits_by_the_findings(tmp
     script = tmp_path / "consumer.py"
     script.write_text(CONSUMER)
     mirror = tmp_path / "mirror.sqlite"
-    with serve("navfeed", "--ads", "300") as server:
+    with serve("navfeed", "--ads", "600") as server:  # the storm stops 300 each run
         token = server.line("navfeed token:")
         jobfakes = Path(sys.executable).parent / "jobfakes"
         reports = ["--html", str(tmp_path / "r.html"), "--junit", str(tmp_path / "r.xml")]

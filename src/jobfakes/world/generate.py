@@ -19,7 +19,7 @@ from functools import cached_property, lru_cache
 from typing import Any, TypeVar
 
 from jobfakes.world import timeline
-from jobfakes.world.model import Ad
+from jobfakes.world.model import Ad, is_active
 from jobfakes.world.times import DAY, OSLO, US, from_datetime, to_datetime
 from jobfakes.world.vocab import NavVocabulary, Place, Weighted, nav_vocabulary
 from jobfakes.world.words import filler
@@ -142,7 +142,7 @@ class Generator:
 
     def history_chunk(self, chunk: int) -> list[list[Planned]]:
         """The planned steps of one chunk of the history, ad by ad: CHUNK ads active at the
-        start (fewer in the last chunk) and the ads drawn beside them that ended in the last
+        start as the feed shows them (fewer in the last chunk; non-public ads come beside them) and the ads drawn beside them that ended in the last
         RECENT_DAYS; ads that ended earlier are drawn and dropped, which keeps the mix of ages
         and lifetimes that of a feed in its steady state."""
         rng = self.rng("history", chunk)
@@ -157,9 +157,9 @@ class Generator:
             end = expires if stop_at is None else stop_at
             if end <= horizon:
                 continue
-            active += end > self.start
             order = (chunk << 20 | len(ads)) << 4
             ads.append(self._lifecycle(rng, published, order, expires, stop_at))
+            active += end > self.start and is_active(ads[-1][0].data)  # as the feed counts
         return ads
 
     def slot_size(self, slot: int) -> int:
