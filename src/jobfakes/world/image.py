@@ -1,20 +1,22 @@
 """The embedded default world: the database of `WorldConfig()` as built, shipped compressed.
 
-Building 5000 ads takes most of a second of CPU; loading this image takes a tenth of that, so
-`jobfakes serve` on its defaults starts at once. A test checks that the image holds exactly
-what a fresh build gives; after changing the generator or its vocabulary, rebuild it with
-`python -m jobfakes.world.image`.
+Building 5000 ads takes seconds of CPU; loading this image takes a few hundredths of one, so
+`jobfakes serve` on its defaults starts at once. zstd, not xz: the same ratio within 30 %, and
+it decompresses 25 MB in 30 ms where xz took 270 ms, most of the cold start. A test checks
+that the image holds exactly what a fresh build gives; after changing the generator or its
+vocabulary, rebuild it with `python -m jobfakes.world.image`.
 """
 
 from __future__ import annotations
 
-import lzma
 import sqlite3
 from concurrent.futures import Future, ThreadPoolExecutor
 from importlib.resources import files
 from pathlib import Path
 
-IMAGE_NAME = "default_world.sqlite.xz"
+import zstandard
+
+IMAGE_NAME = "default_world.sqlite.zst"
 
 
 def image_path() -> Path:
@@ -22,18 +24,18 @@ def image_path() -> Path:
 
 
 def decompressing() -> Future[bytes] | None:
-    """The default world's database, decompressing in a thread (lzma lets go of the GIL), or
+    """The default world's database, decompressing in a thread (zstd lets go of the GIL), or
     None when the image is missing."""
     if not image_path().exists():
         return None
     pool = ThreadPoolExecutor(1)
-    future = pool.submit(lambda: lzma.decompress(image_path().read_bytes()))
+    future = pool.submit(lambda: zstandard.decompress(image_path().read_bytes()))
     pool.shutdown(wait=False)
     return future
 
 
 def write_image(conn: sqlite3.Connection, path: Path) -> None:
-    path.write_bytes(lzma.compress(conn.serialize(), preset=9 | lzma.PRESET_EXTREME))
+    path.write_bytes(zstandard.ZstdCompressor(level=19).compress(conn.serialize()))
 
 
 def _rebuild() -> None:
