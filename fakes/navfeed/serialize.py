@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+import orjson
 from jobfakes.fakes.navfeed.backend import FeedPage
 
 from jobfakes.world.model import Ad, feed_status, is_active
@@ -20,6 +22,17 @@ _CATEGORY_ORDER = {"ESCO": 0, "JANZZ": 1, "STYRK08": 2, "STYRK08NAV": 3}
 
 
 def feed_page(page: FeedPage) -> dict[str, Any]:
+    return {**_page_head(page), "items": [feed_line(row) for row in page.lines]}
+
+
+def feed_page_bytes(page: FeedPage) -> bytes:
+    """orjson.dumps(feed_page(page)), byte for byte, from the lines' cached bytes: a line is a
+    pure function of its event row, and building and encoding lines was most of a page."""
+    head = orjson.dumps({**_page_head(page), "items": []})
+    return b"".join((head[:-2], b",".join(map(_line_bytes, page.lines)), b"]}"))
+
+
+def _page_head(page: FeedPage) -> dict[str, Any]:
     return {
         "version": "1.0",
         "title": FEED_TITLE,
@@ -29,8 +42,12 @@ def feed_page(page: FeedPage) -> dict[str, Any]:
         "next_url": f"/api/v1/feed/{page.next_id}" if page.next_id else None,
         "id": page.id,
         "next_id": page.next_id,
-        "items": [feed_line(row) for row in page.lines],
     }
+
+
+@lru_cache(maxsize=65_536)
+def _line_bytes(row: EventRow) -> bytes:
+    return orjson.dumps(feed_line(row))
 
 
 def feed_line(row: EventRow) -> dict[str, Any]:

@@ -80,7 +80,7 @@ def blueprint() -> Blueprint:
 
         def render() -> tuple[FeedPage, bytes] | None:
             page = backend().feed_page(page_id, query)
-            return None if page is None else (page, orjson.dumps(serialize.feed_page(page)))
+            return None if page is None else (page, serialize.feed_page_bytes(page))
 
         found = pages.get(runtime().world.version, key, render)
         if found is None:

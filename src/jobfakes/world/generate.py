@@ -142,9 +142,9 @@ class Generator:
 
     def history_chunk(self, chunk: int) -> list[list[Planned]]:
         """The planned steps of one chunk of the history, ad by ad: CHUNK ads active at the
-        start as the feed shows them (fewer in the last chunk; non-public ads come beside them) and the ads drawn beside them that ended in the last
-        RECENT_DAYS; ads that ended earlier are drawn and dropped, which keeps the mix of ages
-        and lifetimes that of a feed in its steady state."""
+        start as the feed shows them (fewer in the last chunk), the non-public ones drawn
+        beside them, and those that ended in the last RECENT_DAYS; ads that ended earlier are
+        drawn and dropped, which keeps the mix of ages and lifetimes of a steady state."""
         rng = self.rng("history", chunk)
         wanted = min(CHUNK, self.ads - chunk * CHUNK)
         horizon = self.start - timeline.RECENT_DAYS * DAY

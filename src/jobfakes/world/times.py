@@ -108,6 +108,7 @@ def _utc_date(day: int) -> str:
     return (_EPOCH + timedelta(days=day)).date().isoformat()
 
 
+@lru_cache(maxsize=65_536)
 def rfc1123_java(us: int, tz: ZoneInfo = OSLO) -> str:
     """Java's RFC_1123_DATE_TIME: 'Sat, 1 Jun 2024 00:00:00 +0200' (day not padded).
 
