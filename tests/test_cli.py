@@ -185,9 +185,7 @@ def test_gunicorn_wsgi_app_reads_environment():
         _wait(f"http://127.0.0.1:{port}/__admin/health", process)
         base = f"http://127.0.0.1:{port}"
         ads = requests.get(f"{base}/__admin/ads", timeout=10).json()
-        with requests.Session() as session:  # ACTIVE ads at the start: JOBFAKES_ADS of them
-            docs = [session.get(f"{base}/__admin/ads/{a['uuid']}", timeout=10).json() for a in ads]
-        assert sum(d["status"] == "ACTIVE" for d in docs) == 100
+        assert sum(a["status"] == "ACTIVE" for a in ads) == 100  # in the feed: JOBFAKES_ADS
         token = jwt.encode(
             {"sub": "a", "iss": "nav-no", "aud": "feed-api-v2"},
             "secret-from-the-environment-0123456789",

@@ -8,11 +8,8 @@ pytest_plugins = ["pytester"]
 
 
 def _active(fake) -> int:
-    """Ads with status ACTIVE (what `ads` counts at the start), from the control plane."""
-    docs = [
-        fake.session.get(fake.url(f"/__admin/ads/{a['uuid']}")).json() for a in fake.admin.ads()
-    ]
-    return sum(d["status"] == "ACTIVE" for d in docs)
+    """Ads the feed shows ACTIVE (what `ads` counts at the start), from the control plane."""
+    return sum(a["status"] == "ACTIVE" for a in fake.admin.ads())
 
 
 @pytest.mark.jobfakes(ads=37, seed=3)
@@ -40,9 +37,7 @@ def jobfakes_config():
 STOPPED = []
 
 def _active(fake):
-    docs = [fake.session.get(fake.url("/__admin/ads/" + a["uuid"])).json()
-            for a in fake.admin.ads()]
-    return [d["uuid"] for d in docs if d["status"] == "ACTIVE"]
+    return [a["uuid"] for a in fake.admin.ads() if a["status"] == "ACTIVE"]
 
 def test_one(navfeed_fake):
     active = _active(navfeed_fake)
