@@ -12,6 +12,7 @@ skipped with a line saying so.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import shutil
@@ -147,18 +148,21 @@ def pytest_httpserver(tmp: Path, body: bytes) -> Started:
     return Started(f"http://127.0.0.1:{port}/page.json", {}, _process(command))
 
 
+@functools.cache
 def _token() -> str:
+    """Minted once, before any server starts: a `jobfakes token` process must not run inside
+    a cold start it does not belong to."""
     command = [str(BIN / "jobfakes"), "token", "navfeed"]
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
 
 
 def jobfakes(*options: str) -> Callable[[Path, bytes], Started]:
     def start(tmp: Path, body: bytes) -> Started:
-        port = free_port()
+        port, headers = free_port(), {"Authorization": f"Bearer {_token()}"}
         command = [str(BIN / "jobfakes"), "serve", "navfeed", "--port", str(port), *options]
         stop = _process(command, cwd=tmp)
         url = f"http://127.0.0.1:{port}/api/v1/feed/{PAGE_ID}?pageSize=50"
-        return Started(url, {"Authorization": f"Bearer {_token()}"}, stop)
+        return Started(url, headers, stop)
 
     return start
 
