@@ -21,7 +21,7 @@ from jobfakes.core.adapter import WSGIAdapter
 from jobfakes.core.app import create_app
 from jobfakes.core.config import Config
 from jobfakes.world.jobfeed.fields import CATALOGUE
-from jobfakes.world.realism import DUTCH_FIELDS, Agreement, agreements
+from jobfakes.world.realism import DUTCH_FIELDS, Agreement, agreements, norwegian_agreements
 from jobfakes.world.search import plain_text
 from jobfakes.world.times import DAY, parse_instant
 from jobfakes.world.words import tokens
@@ -122,44 +122,22 @@ def _nav_agreement(app: Any, session: requests.Session) -> None:
         for a in ads
         if a["status"] == "ACTIVE" and a["source"] != "DIR" and a["privacy"] == "SHOW_ALL"
     ]
-    values = {
-        "occupation": lambda a: {
-            c["name"] for c in a["categories"] if c["categoryType"] == "STYRK08NAV"
-        },
-        "engagementtype": lambda a: {a["engagementtype"]},
-        "extent": lambda a: {a["extent"]},
-        "sector": lambda a: {a["sector"]},
-        "county": lambda a: {loc["county"] for loc in a["locations"]},
-    }
-    tables = {t: {v: v for a in ads for v in f(a)} for t, f in values.items()}
-    carriers = {
-        (t, v): {a["uuid"] for a in ads if v in f(a)} for t, f in values.items() for v in tables[t]
-    }
     calls = itertools.count()
-    cache: dict[str, set[str]] = {}
 
-    def hits(q: str) -> set[str]:
-        if q not in cache:
-            found: set[str] = set()
-            while True:
-                key = f"k{next(calls) // 240 % 20}"
-                data = session.get(
-                    SCRAPER,
-                    params={"q": q.strip('"'), "size": 100, "from": len(found)},
-                    headers={"X-API-Key": key},
-                ).json()["data"]
-                found |= {h["_id"] for h in data["hits"]["hits"]}
-                if not data["hits"]["hits"] or len(found) >= data["hits"]["total"]["value"]:
-                    break
-            cache[q] = found
-        return cache[q]
+    def search(q: str) -> set[str]:
+        found: set[str] = set()
+        while True:
+            key = f"k{next(calls) // 240 % 20}"
+            data = session.get(
+                SCRAPER,
+                params={"q": q, "size": 100, "from": len(found)},
+                headers={"X-API-Key": key},
+            ).json()["data"]
+            found |= {h["_id"] for h in data["hits"]["hits"]}
+            if not data["hits"]["hits"] or len(found) >= data["hits"]["total"]["value"]:
+                return found
 
-    found = agreements(
-        tables,
-        lambda t, c: len(carriers[(t, c)]),
-        lambda q: len(hits(q)),
-        lambda t, c, q: len(hits(q) & carriers[(t, c)]),
-    )
+    found = norwegian_agreements(ads, search)
     _report("parse.bot `q` over the Norwegian world", found)
 
 

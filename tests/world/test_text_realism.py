@@ -13,7 +13,7 @@ import requests
 
 from jobfakes.core.config import Config
 from jobfakes.world.jobfeed.fields import CATALOGUE
-from jobfakes.world.realism import DUTCH_FIELDS, agreements
+from jobfakes.world.realism import DUTCH_FIELDS, agreements, norwegian_agreements
 from jobfakes.world.search import plain_text
 from jobfakes.world.words import tokens
 from tests.conftest import BASE, inprocess
@@ -105,30 +105,7 @@ def _search(session: requests.Session, q: str) -> set[str]:
 
 def test_parsebot_q_finds_the_ads_that_carry_a_label(norwegian):
     session, ads = norwegian
-    values = {
-        "occupation": lambda a: {
-            c["name"] for c in a["categories"] if c["categoryType"] == "STYRK08NAV"
-        },
-        "engagementtype": lambda a: {a["engagementtype"]},
-        "extent": lambda a: {a["extent"]},
-        "sector": lambda a: {a["sector"]},
-        "county": lambda a: {loc["county"] for loc in a["locations"]},
-    }
-    tables = {t: {v: v for a in ads for v in f(a)} for t, f in values.items()}
-    carriers = {
-        (t, v): {a["uuid"] for a in ads if v in f(a)} for t, f in values.items() for v in tables[t]
-    }
-    cache: dict[str, set[str]] = {}
-
-    def hits(q: str) -> set[str]:
-        return cache.setdefault(q, _search(session, q.strip('"')))
-
-    found = agreements(
-        tables,
-        lambda t, c: len(carriers[(t, c)]),
-        lambda q: len(hits(q)),
-        lambda t, c, q: len(hits(q) & carriers[(t, c)]),
-    )
+    found = norwegian_agreements(ads, lambda q: _search(session, q))
     assert len(found) > 60
     assert all(a.recall >= 0.5 for a in found), [a for a in found if a.recall < 0.5]
     # the stand-in for the Norwegian stemmer matches every word as a prefix too, so a few

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from jobfakes.world.words import label_query, main_word, tokens
 
@@ -84,3 +85,43 @@ def agreements(
                 )
             )
     return found
+
+
+# The Norwegian fields the ad text names, read from an ad document.
+NORWEGIAN_FIELDS: dict[str, Callable[[dict[str, Any]], set[str]]] = {
+    "occupation": lambda a: {
+        c["name"] for c in a["categories"] if c["categoryType"] == "STYRK08NAV"
+    },
+    "engagementtype": lambda a: {a["engagementtype"]},
+    "extent": lambda a: {a["extent"]},
+    "sector": lambda a: {a["sector"]},
+    "county": lambda a: {loc["county"] for loc in a["locations"]},
+}
+
+
+def norwegian_agreements(
+    ads: list[dict[str, Any]], search: Callable[[str], set[str]]
+) -> list[Agreement]:
+    """The agreement of the Norwegian labels over `ads` (documents), where `search(q)` gives
+    the uuids a parse.bot `q` finds (the query without its quotes)."""
+    tables: dict[str, dict[object, str]] = {
+        t: {v: v for a in ads for v in f(a)} for t, f in NORWEGIAN_FIELDS.items()
+    }
+    carriers = {
+        (t, v): {a["uuid"] for a in ads if v in f(a)}
+        for t, f in NORWEGIAN_FIELDS.items()
+        for v in tables[t]
+    }
+    cache: dict[str, set[str]] = {}
+
+    def hits(q: str) -> set[str]:
+        if q not in cache:
+            cache[q] = search(q.strip('"'))
+        return cache[q]
+
+    return agreements(
+        tables,
+        lambda t, c: len(carriers[(t, str(c))]),
+        lambda q: len(hits(q)),
+        lambda t, c, q: len(hits(q) & carriers[(t, str(c))]),
+    )
