@@ -278,6 +278,16 @@ def test_an_etag_that_changes_without_new_lines_and_the_reverse():
     assert session.get(page_url, headers={"If-None-Match": etag}).status_code == 200
 
 
+def test_a_changed_etag_of_a_gzipped_page_is_still_a_page_id():
+    _, session = _app()
+    _add(session, {"kind": "etag_change", "count": 1})
+    page = session.get(BASE + FEED, params={"pageSize": 50}, headers={"Accept-Encoding": "gzip"})
+    assert page.headers["Content-Encoding"] == "gzip"  # past 1,500 bytes, as Javalin
+    assert page.headers["ETag"] == page.json()["id"]  # a cursor a client can walk from
+    walked = session.get(f"{BASE}{FEED}/{page.headers['ETag']}", params={"pageSize": 5})
+    assert walked.status_code == 200
+
+
 def test_credits_run_out_mid_run(parsebot_inprocess):
     fake = parsebot_inprocess
     search = "/scraper/ab1a4dc6-c874-4fb4-b6b6-4be87c791e61/search_jobs"

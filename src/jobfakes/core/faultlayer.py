@@ -10,6 +10,7 @@ the exceptions requests raises for them.
 
 from __future__ import annotations
 
+import gzip
 import http
 import socket
 import struct
@@ -192,10 +193,11 @@ class FaultLayer:
         """The same lines under another ETag: the page's own id where the body names one (a
         feed page's: still a page that holds these lines), else the ETag with a suffix."""
         status, headers, body = self._answer(environ)
+        gzipped = any(n.lower() == "content-encoding" and v == "gzip" for n, v in headers)
         changed = []
         for name, value in headers:
             if name.lower() == "etag":
-                value = _page_id(body) or f"{value}-changed"
+                value = _page_id(gzip.decompress(body) if gzipped else body) or f"{value}-changed"
             changed.append((name, value))
         start_response(status, changed)
         return [body]
