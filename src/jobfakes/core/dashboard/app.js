@@ -144,11 +144,23 @@ async function loadWorld() {
 }
 
 function showClock(now, mode) {
+  state.mode = mode;
   $("clock-now").textContent = now;
   $("header-now").textContent = now;
   $("clock-mode").textContent = mode;
   $("header-mode").textContent = mode;
+  const next = mode === "running" ? "frozen" : "running";  // the switch offers the other mode
+  $("clock-switch").dataset.mode = next;
+  $("clock-switch").textContent = next === "frozen" ? "Freeze the clock" : "Let the clock run";
 }
+
+$("clock-switch").addEventListener("click", () => {
+  const mode = $("clock-switch").dataset.mode;
+  say("clock-msg", "switching the clock to " + mode + "…");
+  api("POST", "/__admin/clock", { mode })
+    .then(({ data }) => { say("clock-msg", `clock ${data.mode} at ${data.now}`); showClock(data.now, data.mode); })
+    .catch(failed("clock-msg"));
+});
 
 function drawAdsChart(points) {
   const series = ["active", "published", "stopped", "expired"];
@@ -491,6 +503,12 @@ async function start() {
   document.querySelector('#tabs button[data-view="faults"]').hidden = !state.faults;
   show(hashView());
 }
+
+setInterval(() => {  // a running clock ticks on the page too
+  if (state.mode === "running" && !document.hidden && $("login").hidden) {
+    api("GET", "/__admin/clock").then(({ data }) => showClock(data.now, data.mode)).catch(() => {});
+  }
+}, LIVE_EVERY_MS);
 
 setInterval(() => {
   if (state.view === "traffic" && $("live").checked && state.journal.before === null && !document.hidden && $("login").hidden) {
