@@ -44,6 +44,7 @@ class Runtime:
         self.journal.clear()
         self.limiter.reset()
         self.faults.reset()
+        self.world.reset_entries("scenario", {})  # core/scenario_admin.py: no run, no report
         for backend in self.backends.values():
             reset = getattr(backend, "reset", None)
             if reset is not None:
@@ -85,6 +86,7 @@ def create_app(config: Config | None = None, world: World | None = None) -> Flas
     state.faults = FaultBook(world, [s.name for s in specs], traffic_path(world.store.path))
     from jobfakes.core.control import control_blueprint
     from jobfakes.core.faults_admin import faults_blueprint, load_faults
+    from jobfakes.core.scenario_admin import scenario_blueprint
     from jobfakes.core.traffic import traffic_blueprint
     from jobfakes.core.ui import ui_blueprint
 
@@ -99,6 +101,7 @@ def create_app(config: Config | None = None, world: World | None = None) -> Flas
     app.register_blueprint(control_blueprint())
     app.register_blueprint(ui_blueprint())
     app.register_blueprint(faults_blueprint())
+    app.register_blueprint(scenario_blueprint())
     app.before_request(_before)
     app.after_request(_after)
     app.register_error_handler(HTTPException, _http_error)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from flask import Blueprint, Response, request
 
 from jobfakes.core import registry
 from jobfakes.core.app import json_response, runtime
+from jobfakes.world.clock import ClockMode
 from jobfakes.world.model import Ad
 from jobfakes.world.times import DAY, iso_java, iso_utc, parse_duration, parse_instant
 from jobfakes.world.world import WorldError
@@ -54,10 +55,12 @@ def control_blueprint() -> Blueprint:
     def set_clock() -> Response:
         body = _body()
         world = runtime().world
+        mode = _mode(body)
         if "now" in body and "advance" in body:
             raise BadRequest("give either 'now' or 'advance', not both")
         if "now" in body:
-            world.set_clock(_bounded_move(world.now(), _instant(body["now"], "now"), "now"))
+            target = _bounded_move(world.now(), _instant(body["now"], "now"), "now")
+            world.set_clock(target, mode=mode)
         elif "advance" in body:
             try:
                 step = parse_duration(str(body["advance"]))
@@ -68,9 +71,14 @@ def control_blueprint() -> Blueprint:
             if step < 0:
                 raise BadRequest("advance: the clock cannot move backwards")
             _bounded_move(world.now(), world.now() + step, "advance")
-            world.set_clock(advance=step)  # from the shared clock, read inside the write
+            world.set_clock(advance=step, mode=mode)  # from the shared clock, read in the write
+        elif mode is not None:
+            world.set_clock(mode=mode)  # stays where it is: frozen there, or running from there
         else:
-            raise BadRequest("expected {'now': ISO instant} or {'advance': ISO duration}")
+            raise BadRequest(
+                "expected {'now': ISO instant}, {'advance': ISO duration}"
+                " or {'mode': 'frozen' | 'running'}"
+            )
         return _clock()
 
     @bp.get("/ads")
@@ -200,6 +208,16 @@ def _body() -> dict[str, Any]:
     if not isinstance(body, dict):
         raise BadRequest("the request body must be a JSON object")
     return body
+
+
+def _mode(body: dict[str, Any]) -> ClockMode | None:
+    """The clock mode a body asks for, None when it asks for none; BadRequest naming it."""
+    if "mode" not in body:
+        return None
+    mode = body["mode"]
+    if mode in ("frozen", "running"):
+        return cast("ClockMode", mode)
+    raise BadRequest(f"mode: expected 'frozen' or 'running', got {mode!r}")
 
 
 def _bounded_move(now: int, target: int, name: str) -> int:

@@ -3,6 +3,7 @@ adapter), step by step; a callback runs the consumer at each `sync` step."""
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 from collections.abc import Callable
@@ -47,24 +48,75 @@ def run(
     tokens: dict[str, str] | None = None,
     on_token: Callable[[str, str], None] | None = None,
 ) -> RunLog:
-    """Carry out every step. `tokens` are the consumer's (fake -> token), which
-    `rotate_token` revokes and replaces (telling `on_token`); `on_sync(n)` runs at the n-th
-    `sync` step."""
+    """Carry out every step, telling the server how far it got (`PUT /__admin/scenario`, for
+    the dashboard). `tokens` are the consumer's (fake -> token), which `rotate_token` revokes
+    and replaces (telling `on_token`); `on_sync(n)` runs at the n-th `sync` step."""
     log = RunLog(tokens=dict(tokens or {}))
+    progress = Progress(control, scenario)
     syncs = 0
-    for number, step in enumerate(scenario.steps, 1):
-        for repeat in range(step.times):
-            rng = random.Random(f"{scenario.seed}:{number}:{repeat}")
-            if step.action == "sync":
-                syncs += 1
-                if on_sync is not None:
-                    on_sync(syncs)
-                log.lines.append(f"step {number}: sync point {syncs}")
-            else:
-                log.lines.append(f"step {number}: {_do(step, control, rng, log, on_token)}")
-            if step.pause:
-                time.sleep(step.pause)
+    progress.tell(0, "running")
+    try:
+        for number, step in enumerate(scenario.steps, 1):
+            for repeat in range(step.times):
+                progress.tell(number, "running", step.action, log, first=repeat == 0)
+                rng = random.Random(f"{scenario.seed}:{number}:{repeat}")
+                if step.action == "sync":
+                    syncs += 1
+                    if on_sync is not None:
+                        on_sync(syncs)
+                    log.lines.append(f"step {number}: sync point {syncs}")
+                else:
+                    log.lines.append(f"step {number}: {_do(step, control, rng, log, on_token)}")
+                progress.done += 1
+                if step.pause:
+                    time.sleep(step.pause)
+    except Exception as error:
+        progress.failed(error, log)
+        raise
+    progress.tell(len(scenario.steps), "finished", None, log)
     return log
+
+
+class Progress:
+    """A run's progress as the server keeps it: before each step (and each repeat of it, at
+    most every `EVERY` seconds: a step repeated a thousand times costs few calls), at the end,
+    and on a failure."""
+
+    EVERY = 0.5
+
+    def __init__(self, control: Control, scenario: Scenario):
+        self.control = control
+        self.name = scenario.name[:200] or "scenario"
+        self.steps = len(scenario.steps)
+        self.total = sum(step.times for step in scenario.steps)
+        self.done = 0
+        self._told = 0.0
+        self._step = 0
+
+    def tell(self, step: int, state: str, action: str | None = None,
+             log: RunLog | None = None, first: bool = True) -> None:  # fmt: skip
+        if not first and time.monotonic() - self._told < self.EVERY:
+            return
+        body: dict[str, Any] = {"name": self.name, "step": step, "steps": self.steps,
+                                "state": state, "done": self.done, "total": self.total}  # fmt: skip
+        if action:
+            body["action"] = action
+        if log is not None and log.lines:
+            body["line"] = log.lines[-1][:500]
+        self._step = step
+        self.control.call("PUT", "/scenario", body)
+        self._told = time.monotonic()
+
+    def failed(self, error: Exception, log: RunLog) -> None:
+        """Tell the server the run stopped here; a server that cannot be told is the error
+        already being raised, not a second one."""
+        body: dict[str, Any] = {"name": self.name, "step": self._step, "steps": self.steps,
+                                "state": "failed", "done": self.done, "total": self.total,
+                                "error": str(error)[:2000] or type(error).__name__}  # fmt: skip
+        if log.lines:
+            body["line"] = log.lines[-1][:500]
+        with contextlib.suppress(ScenarioError, requests.RequestException):
+            self.control.call("PUT", "/scenario", body)
 
 
 def _do(step: Step, control: Control, rng: random.Random, log: RunLog,

@@ -288,14 +288,20 @@ class World:
         return self.clock.now()
 
     @_logged
-    def set_clock(self, instant: int | None = None, advance: int = 0) -> int:
-        """Move the clock to `instant`, or by `advance` microseconds; the new time."""
+    def set_clock(
+        self, instant: int | None = None, advance: int = 0, mode: ClockMode | None = None
+    ) -> int:
+        """Move the clock to `instant`, or by `advance` microseconds, and switch it to `mode`
+        (frozen or running) when given; the new time."""
         with self._transaction():
+            now = self.clock.now()  # once: a running clock moves between two reads
             if instant is None:
-                instant = self.clock.now() + advance
-            if instant < self.clock.now():
+                instant = now + advance
+            if instant < now:
                 raise WorldError("the clock cannot move backwards: events cannot un-happen")
-            self.clock.set(instant)
+            self.clock.set(instant)  # a running clock runs on from here, a frozen one stays
+            if mode is not None:
+                self.clock.mode = mode
             self.store.set_meta("clock", self.clock.as_state())
             self._apply_due(instant)
         return instant

@@ -144,11 +144,23 @@ async function loadWorld() {
 }
 
 function showClock(now, mode) {
+  state.mode = mode;
   $("clock-now").textContent = now;
   $("header-now").textContent = now;
   $("clock-mode").textContent = mode;
   $("header-mode").textContent = mode;
+  const next = mode === "running" ? "frozen" : "running";  // the switch offers the other mode
+  $("clock-switch").dataset.mode = next;
+  $("clock-switch").textContent = next === "frozen" ? "Freeze the clock" : "Let the clock run";
 }
+
+$("clock-switch").addEventListener("click", () => {
+  const mode = $("clock-switch").dataset.mode;
+  say("clock-msg", "switching the clock to " + mode + "…");
+  api("POST", "/__admin/clock", { mode })
+    .then(({ data }) => { say("clock-msg", `clock ${data.mode} at ${data.now}`); showClock(data.now, data.mode); })
+    .catch(failed("clock-msg"));
+});
 
 function drawAdsChart(points) {
   const series = ["active", "published", "stopped", "expired"];
@@ -463,10 +475,49 @@ function render(data) {
 }
 
 async function loadFaults() {
-  const [faults, scenarios] = await Promise.all([probe("/__admin/faults"), probe("/__admin/scenarios")]);
+  const [faults, scenario, clock] = await Promise.all([probe("/__admin/faults"), probe("/__admin/scenario"),
+    probe("/__admin/clock")]);  // a scenario moves the clock: the header follows
+  if (clock) showClock(clock.now, clock.mode);
   $("faults").replaceChildren(faults === undefined ? el("p", { class: "msg", text: "not available" }) : render(faults));
-  $("scenarios-card").hidden = scenarios === undefined;
-  if (scenarios !== undefined) $("scenarios").replaceChildren(render(scenarios));
+  $("scenarios-card").hidden = scenario === undefined;
+  if (scenario !== undefined) {
+    if (scenario.progress) drawProgress(scenario.progress);
+    else $("scenario-progress").replaceChildren(el("p", { class: "msg", text: "no scenario has run on this world" }));
+    if (scenario.report) drawReport(scenario.report);
+    else $("scenario-report").replaceChildren(el("p", { class: "msg", text: "no verification has run on this world" }));
+  }
+}
+
+function drawProgress(p) {
+  const where = p.state === "finished" ? `all ${p.steps} steps done`
+    : p.step === 0 ? `starting (${p.steps} steps)` : `step ${p.step} of ${p.steps}` + (p.action ? `: ${p.action}` : "");
+  const parts = [
+    el("p", {}, el("strong", { id: "scenario-name", text: p.name }), " ",
+      el("span", { id: "scenario-state", class: "badge state-" + p.state, text: p.state }), " ",
+      el("span", { id: "scenario-step", text: where })),
+    el("progress", { id: "scenario-bar", max: String(Math.max(1, p.total || p.steps)),
+      value: String(p.total ? p.done : p.step) }),
+    el("span", { class: "msg", text: p.total ? ` ${p.done} of ${p.total} actions` : "" }),
+  ];
+  if (p.line) parts.push(el("p", { id: "scenario-line", class: "msg", text: "last: " + p.line }));
+  if (p.error) parts.push(el("p", { id: "scenario-error", class: "msg error", text: p.error }));
+  parts.push(el("p", { class: "msg", text: "reported at world time " + p.at }));
+  $("scenario-progress").replaceChildren(...parts);
+}
+
+function drawReport(r) {
+  const findings = r.findings.length
+    ? table(["finding", "count", "examples"], r.findings.map((f) =>
+      [f.kind, String(f.count), (f.examples || []).slice(0, 5).join(", ") + ((f.examples || []).length > 5 ? ", …" : "")]),
+    "report-findings")
+    : el("p", { id: "report-findings", class: "msg", text: "no findings" });
+  const cost = table(["cost of the consumer's calls", "count"], Object.entries(r.cost).map(([k, v]) =>
+    [k, typeof v === "object" ? JSON.stringify(v) : String(v)]), "report-cost");
+  $("scenario-report").replaceChildren(
+    el("p", {}, el("strong", { id: "report-verdict", class: "verdict " + r.verdict.toLowerCase(), text: r.verdict }),
+      " scenario ", el("strong", { id: "report-scenario", text: r.scenario }),
+      el("span", { class: "msg", text: ` (world time ${r.at})` })),
+    findings, cost);
 }
 
 // ---- start ---------------------------------------------------------------------------------
@@ -486,11 +537,21 @@ async function start() {
   for (const id of ["token-fake", "revoke-fake"]) {
     $(id).replaceChildren(...state.tokenFakes.map((f) => el("option", { value: f, text: f })));
   }
-  const [faults, scenarios] = await Promise.all([probe("/__admin/faults"), probe("/__admin/scenarios")]);
-  state.faults = faults !== undefined || scenarios !== undefined;
+  const [faults, scenario] = await Promise.all([probe("/__admin/faults"), probe("/__admin/scenario")]);
+  state.faults = faults !== undefined || scenario !== undefined;
   document.querySelector('#tabs button[data-view="faults"]').hidden = !state.faults;
   show(hashView());
 }
+
+setInterval(() => {  // a running clock ticks on the page too
+  if (state.mode === "running" && !document.hidden && $("login").hidden) {
+    api("GET", "/__admin/clock").then(({ data }) => showClock(data.now, data.mode)).catch(() => {});
+  }
+}, LIVE_EVERY_MS);
+
+setInterval(() => {  // a scenario's progress and faults' counts change while one looks
+  if (state.view === "faults" && !document.hidden && $("login").hidden) loadFaults().catch(failed("clock-msg"));
+}, LIVE_EVERY_MS);
 
 setInterval(() => {
   if (state.view === "traffic" && $("live").checked && state.journal.before === null && !document.hidden && $("login").hidden) {
