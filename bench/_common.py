@@ -49,8 +49,12 @@ def served(*args: str) -> Iterator[tuple[str, str]]:
     )
     try:
         assert process.stdout is not None
-        process.stdout.readline()
-        token = process.stdout.readline().split("token: ")[1].strip()
+        line = ""
+        while not line.startswith("navfeed token: "):  # after the banner and any progress
+            line = process.stdout.readline()
+            if not line:
+                raise RuntimeError("jobfakes serve ended before printing a navfeed token")
+        token = line.split("token: ")[1].strip()
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/__admin/health")
         yield base, token
