@@ -34,7 +34,7 @@ def test_wheel_contains_every_fake_and_contract(tmp_path):
             assert f"jobfakes/fakes/{fake}/{module}.py" in names
         contract = registry.spec(fake).contract
         assert f"jobfakes/contracts/{contract}" in names
-    for data in ("geography.json", "occupations.json", "text.json", "default_world.sqlite.xz"):
+    for data in ("geography.json", "occupations.json", "text.json", "default_world.sqlite.zst"):
         assert f"jobfakes/world/data/nav/{data}" in names
     assert "jobfakes/world/data/nav/words.txt.xz" in names  # the text's vocabulary, both worlds
     for data in ("places.json", "codes.json", "words.txt.xz"):
