@@ -527,3 +527,12 @@ def _register_scenarios() -> None:
 
 
 _register_scenarios()
+
+
+def _register_harvest() -> None:
+    from jobfakes.harvest import harvest
+
+    main.add_command(harvest)
+
+
+_register_harvest()
