@@ -46,12 +46,13 @@ def run(
     on_sync: Callable[[int], None] | None = None,
     tokens: dict[str, str] | None = None,
     on_token: Callable[[str, str], None] | None = None,
+    progress: Callable[[str, int, int | None], None] | None = None,
 ) -> RunLog:
     """Carry out every step. `tokens` are the consumer's (fake -> token), which
     `rotate_token` revokes and replaces (telling `on_token`); `on_sync(n)` runs at the n-th
-    `sync` step."""
+    `sync` step; `progress` (jobfakes.progress) hears of each step done."""
     log = RunLog(tokens=dict(tokens or {}))
-    syncs = 0
+    syncs, done, total = 0, 0, sum(step.times for step in scenario.steps)
     for number, step in enumerate(scenario.steps, 1):
         for repeat in range(step.times):
             rng = random.Random(f"{scenario.seed}:{number}:{repeat}")
@@ -64,6 +65,9 @@ def run(
                 log.lines.append(f"step {number}: {_do(step, control, rng, log, on_token)}")
             if step.pause:
                 time.sleep(step.pause)
+            done += 1
+            if progress:
+                progress(f"scenario {scenario.name}: steps", done, total)
     return log
 
 
