@@ -366,6 +366,7 @@ def record(
 ) -> None:
     """A recording proxy: point a client at it; every exchange with UPSTREAM goes to --out."""
     from jobfakes.recording.server import (
+        PROGRESS_TASK,
         CassetteWriter,
         RecordingProxy,
         redacting_request_handler,
@@ -375,11 +376,19 @@ def record(
         raise click.BadParameter(
             f"expected an http(s) URL, got {upstream!r}", param_hint="--upstream"
         )
-    writer = CassetteWriter(out, _redactor(no_redact, redact_header, redact_param, drop_header))
+    from jobfakes.progress import Reporter
+
+    progress = Reporter(delay=0, interval=0)  # stderr: a bar, or a line an interaction
+    redactor = _redactor(no_redact, redact_header, redact_param, drop_header)
+    writer = CassetteWriter(out, redactor, progress)
     proxy = RecordingProxy(upstream, writer, record_as)
 
     def stopped() -> None:
         writer.close()
+        written = len(writer.interactions)
+        if written:
+            progress(PROGRESS_TASK, written, written)  # its end: a bar stops at 100 %
+        progress.close()
         click.echo(f"jobfakes record: {len(writer.interactions)} interactions written to {out}")
 
     _serve_wsgi(
@@ -527,3 +536,12 @@ def _register_scenarios() -> None:
 
 
 _register_scenarios()
+
+
+def _register_harvest() -> None:
+    from jobfakes.harvest import harvest
+
+    main.add_command(harvest)
+
+
+_register_harvest()

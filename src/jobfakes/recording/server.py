@@ -200,6 +200,9 @@ def redacting_request_handler(redactor: Redactor | None = None) -> Any:
     return RedactingRequestHandler
 
 
+PROGRESS_TASK = "recording: interactions written"
+
+
 class CassetteWriter:
     """Writes redacted interactions to a cassette file as they happen; `close` tidies it.
 
@@ -210,9 +213,15 @@ class CassetteWriter:
     VCR.py's layout.
     """
 
-    def __init__(self, path: str | os.PathLike[str], redactor: Redactor | None = None):
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        redactor: Redactor | None = None,
+        progress: Callable[[str, int, int | None], None] | None = None,
+    ):
         self.path = Path(path)
         self.redactor = redactor or Redactor()
+        self.progress = progress  # hears of each interaction written (jobfakes.progress)
         self.interactions: list[Interaction] = []
         self._clean: list[Interaction] = []  # all redacted with every secret in _secrets
         self._secrets: set[str] = set()
@@ -221,18 +230,24 @@ class CassetteWriter:
         self._rewrite()
 
     def add(self, item: Interaction) -> None:
-        with self._lock:
-            self.interactions.append(item)
-            new = self.redactor.learned(item) - self._secrets if self.redactor.enabled else set()
-            self._secrets |= new
-            if new and self._clean:
-                self._clean = [self.redactor.redact(i, self._secrets) for i in self.interactions]
-                self._rewrite()
-                return
-            clean = self.redactor.redact(item, self._secrets)
-            self._clean.append(clean)
-            with self.path.open("a", encoding="utf-8") as handle:
-                handle.write(_items_yaml([clean]))
+        with self._lock:  # the progress told in order, under the lock
+            self._add(item)
+            if self.progress:
+                self.progress(PROGRESS_TASK, len(self.interactions), None)
+
+    def _add(self, item: Interaction) -> None:
+        """Under `self._lock`."""
+        self.interactions.append(item)
+        new = self.redactor.learned(item) - self._secrets if self.redactor.enabled else set()
+        self._secrets |= new
+        if new and self._clean:
+            self._clean = [self.redactor.redact(i, self._secrets) for i in self.interactions]
+            self._rewrite()
+            return
+        clean = self.redactor.redact(item, self._secrets)
+        self._clean.append(clean)
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(_items_yaml([clean]))
 
     def _rewrite(self) -> None:
         header = f"version: {cassettes.VERSION}\ninteractions:\n"

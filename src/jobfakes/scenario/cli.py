@@ -85,6 +85,7 @@ def verify_command(
     import subprocess
     import sys
 
+    from jobfakes.progress import Reporter
     from jobfakes.scenario.model import ScenarioError
     from jobfakes.scenario.runner import Control
     from jobfakes.verify import verify
@@ -101,11 +102,15 @@ def verify_command(
     def rotated(fake: str, token: str) -> None:
         held[fake] = token
 
+    progress = Reporter(delay=0, interval=0)  # stderr: a bar, or a line a step
     try:
         report = verify(scenario, Control(base_url, admin_token=admin_token), run_consumer,
-                        export_path, tokens=held, on_token=rotated)  # fmt: skip
+                        export_path, tokens=held, on_token=rotated,
+                        progress=progress)  # fmt: skip
     except ScenarioError as error:
         raise click.UsageError(str(error)) from None
+    finally:
+        progress.close()
     click.echo(report.text())
     if html_path:
         Path(html_path).write_text(report.html(), encoding="utf-8")

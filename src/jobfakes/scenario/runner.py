@@ -47,18 +47,20 @@ def run(
     on_sync: Callable[[int], None] | None = None,
     tokens: dict[str, str] | None = None,
     on_token: Callable[[str, str], None] | None = None,
+    progress: Callable[[str, int, int | None], None] | None = None,
 ) -> RunLog:
     """Carry out every step, telling the server how far it got (`PUT /__admin/scenario`, for
     the dashboard). `tokens` are the consumer's (fake -> token), which `rotate_token` revokes
-    and replaces (telling `on_token`); `on_sync(n)` runs at the n-th `sync` step."""
+    and replaces (telling `on_token`); `on_sync(n)` runs at the n-th `sync` step; `progress`
+    (jobfakes.progress, on the terminal) hears of each step done."""
     log = RunLog(tokens=dict(tokens or {}))
-    progress = Progress(control, scenario)
+    board = Progress(control, scenario)
     syncs = 0
-    progress.tell(0, "running")
+    board.tell(0, "running")
     try:
         for number, step in enumerate(scenario.steps, 1):
             for repeat in range(step.times):
-                progress.tell(number, "running", step.action, log, first=repeat == 0)
+                board.tell(number, "running", step.action, log, first=repeat == 0)
                 rng = random.Random(f"{scenario.seed}:{number}:{repeat}")
                 if step.action == "sync":
                     syncs += 1
@@ -67,13 +69,15 @@ def run(
                     log.lines.append(f"step {number}: sync point {syncs}")
                 else:
                     log.lines.append(f"step {number}: {_do(step, control, rng, log, on_token)}")
-                progress.done += 1
+                board.done += 1
+                if progress:
+                    progress(f"scenario {scenario.name}: steps", board.done, board.total)
                 if step.pause:
                     time.sleep(step.pause)
     except Exception as error:
-        progress.failed(error, log)
+        board.failed(error, log)
         raise
-    progress.tell(len(scenario.steps), "finished", None, log)
+    board.tell(len(scenario.steps), "finished", None, log)
     return log
 
 
