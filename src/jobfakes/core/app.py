@@ -82,7 +82,8 @@ def create_app(config: Config | None = None, world: World | None = None) -> Flas
         from jobfakes.world.changelog import RedisChangeLog
 
         log = RedisChangeLog.join(world, config.redis_url)
-    state.faults = FaultBook(world, [s.name for s in specs], traffic_path(world.store.path))
+    state.faults = FaultBook(world, [s.name for s in specs], traffic_path(world.store.path),
+                             config.redis_url)  # fmt: skip
     from jobfakes.core.control import control_blueprint
     from jobfakes.core.faults_admin import faults_blueprint, load_faults
     from jobfakes.core.traffic import traffic_blueprint
