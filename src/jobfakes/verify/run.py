@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from jobfakes.scenario import Control, load, run
+import orjson
+
+from jobfakes.scenario import Control, ScenarioError, load, run
 from jobfakes.verify import minimum
 from jobfakes.verify.export import read_export
 from jobfakes.verify.report import Report, check
@@ -22,11 +24,16 @@ def verify(
     export: Export,
     tokens: dict[str, str] | None = None,
     on_token: Callable[[str, str], None] | None = None,
+    api: str | None = None,
 ) -> Report:
     """Run `scenario` with `consumer(n)` at each sync step, then read `export` (a file, or a
-    callable returning rows) and compare it with the ground truth. The journal is cleared at
-    the start, so the cost is the consumer's during the run."""
+    callable returning rows) and compare it with the ground truth of `api` (`API_TRUTHS`; by
+    default the scenario's one fake when it names jobfeed or parsebot, else the NAV feeds').
+    The journal is cleared at the start, so the cost is the consumer's during the run."""
     plan = load(scenario)
+    api = api or _api_of(plan)
+    if api not in API_TRUTHS:
+        raise ScenarioError(f"api: one of {', '.join(API_TRUTHS)}, not {api!r}")
     control.call("DELETE", "/requests")
     syncs: list[minimum.Snapshot] = []
 
@@ -37,10 +44,7 @@ def verify(
     run(plan, control, on_sync=sync, tokens=tokens, on_token=on_token)
     control.call("DELETE", "/faults")  # reading the truth must not suffer them
     journal = control.call("GET", "/requests")
-    truth = {}
-    for ad in control.call("GET", "/ads"):
-        detail = control.call("GET", f"/ads/{ad['uuid']}")
-        truth[ad["uuid"]] = {"status": ad["status"], "title": detail.get("title")}
+    truth = API_TRUTHS[api](control)
     rows = export() if callable(export) else export
     needed = _minimum(syncs, journal)
     return check(plan.name, read_export(rows), truth, journal, _waits(plan), needed)
@@ -53,6 +57,49 @@ def _minimum(syncs: list[minimum.Snapshot], journal: list[dict[str, Any]]) -> di
         return {}
     fake = str(calls.most_common(1)[0][0])
     return {"fake": fake, "requests": minimum.minimum_requests(fake, syncs, journal)}
+
+
+def _nav_truth(control: Control, shown: Callable[[dict[str, Any]], bool]) -> Truth:
+    truth = {}
+    for ad in control.call("GET", "/ads"):
+        detail = control.call("GET", f"/ads/{ad['uuid']}")
+        status = ad["status"] if shown(detail) else "INACTIVE"
+        truth[ad["uuid"]] = {"status": status, "title": detail.get("title")}
+    return truth
+
+
+def _parsebot_shows(ad: dict[str, Any]) -> bool:
+    """parse.bot (arbeidsplassen's search) shows public ads only: no DIR, no hidden ones."""
+    return ad.get("privacy") == "SHOW_ALL" and ad.get("source") != "DIR"
+
+
+def _jobfeed_truth(control: Control) -> Truth:
+    """Every job of the Dutch world by job_id: ACTIVE while online, INACTIVE once expired."""
+    answer = control.session.get(control.base + "/jobs", headers=control.headers, timeout=300)
+    if answer.status_code != 200:
+        raise ScenarioError(f"GET /__admin/jobs -> {answer.status_code}: {answer.text[:200]}")
+    jobs = (orjson.loads(line) for line in answer.content.splitlines() if line.strip())
+    return {
+        job["job_id"]: {"status": "INACTIVE" if job.get("expired") else "ACTIVE", "title": None}
+        for job in jobs
+    }
+
+
+Truth = dict[str, dict[str, Any]]
+API_TRUTHS: dict[str, Callable[[Control], Truth]] = {
+    "navfeed": lambda control: _nav_truth(control, lambda ad: True),
+    "publicfeed": lambda control: _nav_truth(control, lambda ad: True),
+    "parsebot": lambda control: _nav_truth(control, _parsebot_shows),
+    "jobfeed": _jobfeed_truth,
+}
+
+
+def _api_of(plan: Any) -> str:
+    fakes = set(plan.fakes)
+    for api in ("jobfeed", "parsebot"):
+        if fakes == {api}:
+            return api
+    return "navfeed"
 
 
 def _waits(plan: Any) -> dict[str, float]:
