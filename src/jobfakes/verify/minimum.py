@@ -8,6 +8,8 @@ largest it asked for; a bigger page is the consumer's to choose, a smaller one i
   `ceil(ads / page size)` pages; one conditional poll of its cursor at each later sync; one
   feedentry per ad that is active at a sync and new or changed since the sync before.
 - `publicfeed`: `ceil(active / size)` pages at each sync (the listing has no cursor).
+- `jobfeed`: `ceil(online jobs / _limit)` search pages at each sync (the Dutch world does not
+  change with the clock, so the online jobs at the end are those of every sync).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from urllib.parse import parse_qs
 _LISTINGS = {
     "navfeed": ("/api/v1/feed", "pageSize", 1000),
     "publicfeed": ("/public-feed/api/v1/ads", "size", 20),
+    "jobfeed": ("/api/v3/search", "_limit", 10),
 }
 
 
@@ -51,11 +54,16 @@ def page_size(journal: list[dict[str, Any]], fake: str) -> int:
     return max(sizes, default=default)
 
 
-def minimum_requests(fake: str, syncs: list[Snapshot], journal: list[dict[str, Any]]) -> int:
-    """The rule above for `fake`'s consumer over the sync steps `syncs`."""
+def minimum_requests(
+    fake: str, syncs: list[Snapshot], journal: list[dict[str, Any]], online: int = 0
+) -> int:
+    """The rule above for `fake`'s consumer over the sync steps `syncs` (`online`: the
+    Jobfeed world's online jobs)."""
     if not syncs:
         return 0
     size = page_size(journal, fake)
+    if fake == "jobfeed":
+        return len(syncs) * max(1, -(-online // size))
     if fake == "publicfeed":
         return sum(max(1, -(-len(s.active) // size)) for s in syncs)
     pages = max(1, -(-syncs[-1].ads // size)) + len(syncs) - 1

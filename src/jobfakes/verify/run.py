@@ -46,17 +46,20 @@ def verify(
     journal = control.call("GET", "/requests")
     truth = API_TRUTHS[api](control)
     rows = export() if callable(export) else export
-    needed = _minimum(syncs, journal)
+    online = sum(1 for t in truth.values() if t["status"] == "ACTIVE")
+    needed = _minimum(syncs, journal, online)
     return check(plan.name, read_export(rows), truth, journal, _waits(plan), needed)
 
 
-def _minimum(syncs: list[minimum.Snapshot], journal: list[dict[str, Any]]) -> dict[str, Any]:
+def _minimum(
+    syncs: list[minimum.Snapshot], journal: list[dict[str, Any]], online: int
+) -> dict[str, Any]:
     """The minimum for the API the consumer called most (none for an API without a rule)."""
     calls = Counter(c.get("fake") for c in journal if minimum.measured(str(c.get("fake"))))
     if not calls:
         return {}
     fake = str(calls.most_common(1)[0][0])
-    return {"fake": fake, "requests": minimum.minimum_requests(fake, syncs, journal)}
+    return {"fake": fake, "requests": minimum.minimum_requests(fake, syncs, journal, online)}
 
 
 def _nav_truth(control: Control, shown: Callable[[dict[str, Any]], bool]) -> Truth:
