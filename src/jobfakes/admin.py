@@ -139,14 +139,18 @@ class Admin:
         export: Any,
         tokens: dict[str, str] | None = None,
         on_token: Any = None,
+        api: str | None = None,
     ) -> Any:
         """Run `scenario` with `consumer(n)` at each sync step and check `export` (a file, or
-        a callable returning rows) against the world: a `jobfakes.verify.Report`."""
+        a callable returning rows) against the ground truth of `api` (navfeed, publicfeed,
+        parsebot, jobfeed; by default the scenario's): a `jobfakes.verify.Report`."""
         from jobfakes.scenario import Control
         from jobfakes.verify import verify
 
         control = Control(self.url[: -len("/__admin")], self.session)
-        return verify(scenario, control, consumer, export, tokens=tokens, on_token=on_token)
+        return verify(
+            scenario, control, consumer, export, tokens=tokens, on_token=on_token, api=api
+        )
 
     def fault(self, ident: str) -> dict[str, Any]:
         """One installed fault with its counts; KeyError when there is none."""

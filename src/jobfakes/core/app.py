@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from jobfakes.core import guard, registry
 from jobfakes.core.config import Config
-from jobfakes.core.fastpath import FastPath, latency_since
+from jobfakes.core.fastpath import BODY_LIMIT, FastPath, latency_since
 from jobfakes.core.faultlayer import FaultLayer
 from jobfakes.core.faults import FaultBook
 from jobfakes.core.headersize import HeaderSize
@@ -83,7 +83,8 @@ def create_app(config: Config | None = None, world: World | None = None) -> Flas
         from jobfakes.world.changelog import RedisChangeLog
 
         log = RedisChangeLog.join(world, config.redis_url)
-    state.faults = FaultBook(world, [s.name for s in specs], traffic_path(world.store.path))
+    state.faults = FaultBook(world, [s.name for s in specs], traffic_path(world.store.path),
+                             config.redis_url)  # fmt: skip
     from jobfakes.core.control import control_blueprint
     from jobfakes.core.faults_admin import faults_blueprint, load_faults
     from jobfakes.core.scenario_admin import scenario_blueprint
@@ -147,8 +148,18 @@ def _after(response: Response) -> Response:
             request.environ.get("jobfakes.fake"),
             latency_since(request.environ),
             request.environ.get("jobfakes.fault"),
+            _body_size(response, request.environ),
         )
     return response
+
+
+def _body_size(response: Response, environ: dict[str, Any]) -> int:
+    """The body's bytes on the wire (after compression); a cut fault's share when it cuts."""
+    size = response.content_length
+    if size is None:
+        size = 0 if response.is_streamed else len(response.get_data())
+    limit = environ.get(BODY_LIMIT)
+    return size if limit is None else min(size, int(limit))
 
 
 def _http_error(error: HTTPException) -> Response:

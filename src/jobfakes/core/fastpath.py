@@ -32,6 +32,7 @@ _KEY_HEADERS = (
 )
 NEVER = 2**62
 STARTED = "jobfakes.started"
+BODY_LIMIT = "jobfakes.body_limit"  # environ key: a cut fault's bytes, for the journal
 
 
 def latency_since(environ: dict[str, Any]) -> int:
@@ -90,6 +91,7 @@ class FastPath:
                 fake,
                 latency_since(environ),
                 environ.get("jobfakes.fault"),
+                min(len(body), environ.get(BODY_LIMIT, len(body))),
             )
             start_response(status, headers)
             return [body]

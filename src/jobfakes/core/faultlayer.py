@@ -23,7 +23,7 @@ from flask import Flask, Response
 
 from jobfakes.core import registry
 from jobfakes.core.auth import bearer_token
-from jobfakes.core.fastpath import drain
+from jobfakes.core.fastpath import BODY_LIMIT, drain
 from jobfakes.core.faults import LATENCY, Fault
 from jobfakes.core.guard import INPROCESS
 
@@ -85,7 +85,7 @@ class FaultLayer:
                 response = Response(orjson.dumps(body), status, mimetype="application/json")
             if "retry_after" in fault.params:
                 response.headers["Retry-After"] = str(fault.params["retry_after"])
-        self._journal(environ, status, spec)
+        self._journal(environ, status, spec, len(response.get_data()))
         return response(environ, start_response)
 
     def _reset(
@@ -106,6 +106,7 @@ class FaultLayer:
         self, fault: Fault, environ: dict[str, Any], start_response: StartResponse,
         spec: FakeSpec | None,
     ) -> Iterable[bytes]:  # fmt: skip
+        environ[BODY_LIMIT] = fault.params["after_bytes"]  # the journal counts what was sent
         status, headers, body = self._answer(environ)
         keep = min(fault.params["after_bytes"], max(len(body) - 1, 0))
         mode = fault.params["content_length"]
@@ -225,7 +226,9 @@ class FaultLayer:
         body = drain(self.app(environ, capture))
         return captured[0], captured[1], body
 
-    def _journal(self, environ: dict[str, Any], status: int, spec: FakeSpec | None) -> None:
+    def _journal(
+        self, environ: dict[str, Any], status: int, spec: FakeSpec | None, size: int = 0
+    ) -> None:
         self.state.journal.record(
             self.state.world.now(),
             environ.get("REQUEST_METHOD", "GET"),
@@ -234,6 +237,7 @@ class FaultLayer:
             status,
             spec.name if spec else None,
             fault=environ.get(FAULT),
+            size=size,
         )
 
     def _active_ad_in(self, body: bytes) -> str | None:

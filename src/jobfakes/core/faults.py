@@ -9,7 +9,8 @@ times. Whether the n-th matching call takes it is drawn from a generator seeded 
 The list lives in the world's `entries` (namespace `faults`), so it holds across workers and
 replicas; each process keeps the parsed list until the world's version changes. The counts
 (calls matched, faults taken) live beside the rate-limit counts: in memory for an in-memory
-world, in the traffic file of a file world, so `count` is exact across workers.
+world, in the traffic file of a file world, so `count` is exact across workers, and in Redis
+(one atomic INCR each) when replicas share a `--redis-url`, so it is exact across replicas.
 """
 
 from __future__ import annotations
@@ -309,13 +310,24 @@ _FOREVER = 10 * 365 * 86_400  # seconds: fault counts expire only when the fault
 class FaultBook:
     """The faults of one world: install, list, remove; which fault a request takes."""
 
-    def __init__(self, world: World, fakes: list[str], traffic: str | None = None):
+    def __init__(
+        self, world: World, fakes: list[str], traffic: str | None = None,
+        redis_url: str | None = None,
+    ) -> None:  # fmt: skip
         self.world, self.fakes = world, fakes
         self._cache: tuple[int, list[Fault]] = (-1, [])
         self._initial: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._counts: Any
-        if traffic is None:
+        self._prefix = ""
+        if redis_url:  # replicas: one INCR per count in Redis, exact across all of them
+            from limits.storage import storage_from_string
+
+            from jobfakes.world.changelog import prefix
+
+            self._counts = storage_from_string(redis_url)
+            self._prefix = f"{prefix(world)}:"
+        elif traffic is None:
             self._counts = _MemoryCounts()
         else:
             from jobfakes.core.counts import SharedCounts
@@ -386,7 +398,7 @@ class FaultBook:
 
     # ---- counts -----------------------------------------------------------------------------
     def _key(self, ident: str, what: str) -> str:
-        return f"fault:{ident}:{what}"
+        return f"{self._prefix}fault:{ident}:{what}"
 
     def _clear_counts(self, ident: str) -> None:
         for what in ("matched", "taken"):

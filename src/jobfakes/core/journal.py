@@ -25,9 +25,9 @@ from jobfakes.world.store import TRAFFIC_SCHEMA, Store
 from jobfakes.world.times import US
 
 # (world time, method, path, query, status, fake, latency in real microseconds, ids of the
-# faults the request took, real time of the answer: call verification checks waits such as
-# Retry-After in real seconds)
-Entry = tuple[int, str, str, str, int, str | None, int, str | None, float]
+# faults the request took, body bytes sent (what a consumer's download cost), real time of the
+# answer: call verification checks waits such as Retry-After in real seconds)
+Entry = tuple[int, str, str, str, int, str | None, int, str | None, int, float]
 JOURNAL_SIZE = 100_000  # entries kept: the dashboard pages through this many
 MINUTE = 60 * US  # the journal's counts per fake and status class are kept per world minute
 COUNTS_SCHEMA = """
@@ -35,9 +35,10 @@ CREATE TABLE IF NOT EXISTS journal_counts (fake TEXT NOT NULL, minute INTEGER NO
     class INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (fake, minute, class)) WITHOUT ROWID;
 """
 FLUSH_EVERY = 0.01  # seconds: how long a worker keeps its newest entries before writing them
-_COLUMNS = "time, method, path, query, status, fake, latency, fault, at"
+_COLUMNS = "time, method, path, query, status, fake, latency, fault, bytes, at"
 # columns a traffic file of an older version lacks
-_ADDED_COLUMNS = {"latency": "INTEGER NOT NULL DEFAULT 0", "fault": "TEXT", "at": "REAL"}
+_ADDED_COLUMNS = {"latency": "INTEGER NOT NULL DEFAULT 0", "fault": "TEXT", "at": "REAL",
+                  "bytes": "INTEGER NOT NULL DEFAULT 0"}  # fmt: skip
 
 
 class Journal:
@@ -67,8 +68,9 @@ class Journal:
         fake: str | None,
         latency: int = 0,
         fault: str | None = None,
+        size: int = 0,
     ) -> None:
-        self._keep((time, method, path, query, status, fake, latency, fault, real_time()))
+        self._keep((time, method, path, query, status, fake, latency, fault, size, real_time()))
 
     def _keep(self, entry: Entry) -> None:
         with self._lock:
@@ -116,7 +118,7 @@ class Journal:
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.executemany(
-                f"INSERT INTO journal ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch
+                f"INSERT INTO journal ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", batch
             )
             added = Counter((e[5] or "", e[0] // MINUTE, e[4] // 100) for e in batch)
             self._count(conn, added, 1)

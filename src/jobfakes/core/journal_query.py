@@ -94,7 +94,8 @@ def page_sql(query: Query) -> tuple[str, tuple[Any, ...]]:
     order = "DESC" if query.newest_first else "ASC"
     limit = -1 if query.limit is None else query.limit
     sql = (
-        "SELECT seq, time, method, path, query, status, fake, latency, fault, at FROM journal"
+        "SELECT seq, time, method, path, query, status, fake, latency, fault, bytes, at"
+        " FROM journal"
         f" WHERE {where} ORDER BY seq {order} LIMIT ?"
     )
     return sql, (*args, limit)
@@ -122,9 +123,10 @@ def rows_to_entries(rows: list[Any], redact: bool) -> list[dict[str, Any]]:
             "seq": seq,
             "latency_ms": round(latency / 1000, 3),
             "fault": fault,
+            "bytes": size,
             "at": round(at or 0, 6),
         }
-        for seq, time, method, path, query, status, fake, latency, fault, at in rows
+        for seq, time, method, path, query, status, fake, latency, fault, size, at in rows
     ]
 
 

@@ -75,9 +75,11 @@ def _pair(text: str) -> tuple[str, str]:
 @click.option("--token", "tokens", multiple=True, metavar="FAKE=TOKEN")
 @click.option("--html", "html_path", default=None, type=click.Path(dir_okay=False))
 @click.option("--junit", "junit_path", default=None, type=click.Path(dir_okay=False))
+@click.option("--api", type=click.Choice(["navfeed", "publicfeed", "parsebot", "jobfeed"]),
+              default=None, help="Whose ground truth (default: the scenario's fake).")  # fmt: skip
 def verify_command(
     scenario: str, consumer: str, export_path: str, base_url: str, admin_token: str | None,
-    tokens: tuple[str, ...], html_path: str | None, junit_path: str | None,
+    tokens: tuple[str, ...], html_path: str | None, junit_path: str | None, api: str | None,
 ) -> None:  # fmt: skip
     """Run SCENARIO while CONSUMER runs, then check what it exported against the world.
     Exit code 0 when nothing was found, 1 otherwise."""
@@ -105,7 +107,7 @@ def verify_command(
     progress = Reporter(delay=0, interval=0)  # stderr: a bar, or a line a step
     try:
         report = verify(scenario, Control(base_url, admin_token=admin_token), run_consumer,
-                        export_path, tokens=held, on_token=rotated,
+                        export_path, tokens=held, on_token=rotated, api=api,
                         progress=progress)  # fmt: skip
     except ScenarioError as error:
         raise click.UsageError(str(error)) from None

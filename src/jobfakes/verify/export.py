@@ -31,7 +31,7 @@ class Holding:
     def of(cls, row: dict[str, Any]) -> Holding:
         contacts = row.get("contacts")
         return cls(
-            uuid=str(row["uuid"]),
+            uuid=str(row["uuid"] if "uuid" in row else row["job_id"]),  # Jobfeed: job_id
             status=str(row.get("status", "ACTIVE")).upper(),
             title=row.get("title"),
             contacts=tuple(contacts) if contacts else None,

@@ -8,7 +8,8 @@ Findings (each a kind, a count and examples):
 - `duplicates`: an ad held more than once;
 - `redownloads`: feed pages answered 200 again, unchanged, where If-None-Match gets a 304;
 - `retry_after_ignored`: a call sent again before its 429's Retry-After had passed.
-Cost: requests, by fake and status; parse.bot credits (its 200s).
+Cost: requests, by fake and status; the body bytes received; parse.bot credits (its 200s);
+beside it `minimum`: the fewest requests a correct consumer needs (`jobfakes.verify.minimum`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,19 @@ class Report:
     scenario: str
     findings: list[Finding]
     cost: dict[str, Any]
+    minimum: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ratio(self) -> float | None:
+        """Requests made over the minimum needed (None where no minimum is known)."""
+        needed = self.minimum.get("requests")
+        return round(self.cost["requests"] / needed, 2) if needed else None
+
+    def _minimum_line(self) -> str:
+        if not self.minimum:
+            return "minimum: not known for this consumer's API"
+        return (f"minimum a correct consumer needs: requests {self.minimum['requests']}"
+                f" ({self.minimum['fake']} rule); made {self.ratio}x that")  # fmt: skip
 
     @property
     def ok(self) -> bool:
@@ -55,6 +69,7 @@ class Report:
                  + ("PASS" if self.ok else f"FAIL ({len(self.findings)} finding(s))")]  # fmt: skip
         lines += [f"  {f.line()}" for f in self.findings]
         lines.append("  cost: " + ", ".join(f"{k} {v}" for k, v in self.cost.items()))
+        lines.append(f"  {self._minimum_line()}")
         return "\n".join(lines)
 
     def html(self) -> str:
@@ -73,7 +88,8 @@ class Report:
             f"<title>jobfakes verify: {html.escape(self.scenario)}</title></head><body>"
             f"<h1>{html.escape(self.scenario)}: {verdict}</h1>"
             "<h2>Findings</h2><table><tr><th>finding</th><th>count</th><th>examples</th></tr>"
-            f"{rows}</table><h2>Cost</h2><table>{cost}</table></body></html>"
+            f"{rows}</table><h2>Cost</h2><table>{cost}</table>"
+            f"<p>{html.escape(self._minimum_line())}</p></body></html>"
         )
 
     def junit(self) -> str:
@@ -81,6 +97,11 @@ class Report:
             "testsuite", name=f"jobfakes verify {self.scenario}", tests=str(len(KINDS)),
             failures=str(len(self.findings)),
         )  # fmt: skip
+        properties = ElementTree.SubElement(suite, "properties")
+        costs = {**{f"cost {k}": v for k, v in self.cost.items()},
+                 **{f"minimum {k}": v for k, v in self.minimum.items()}}  # fmt: skip
+        for name, value in costs.items():
+            ElementTree.SubElement(properties, "property", name=name, value=str(value))
         found = {f.kind: f for f in self.findings}
         for kind in KINDS:
             case = ElementTree.SubElement(suite, "testcase", classname=self.scenario, name=kind)
@@ -96,6 +117,7 @@ def check(
     truth: dict[str, dict[str, Any]],
     journal: list[dict[str, Any]],
     retry_after: dict[str, float] | None = None,
+    minimum: dict[str, Any] | None = None,
 ) -> Report:
     """`truth`: uuid -> {"status", "title", "contacts"} of every ad; `journal`: the calls the
     consumer made during the run; `retry_after`: fault id -> its Retry-After seconds."""
@@ -118,10 +140,12 @@ def check(
     add("redownloads", _redownloads(journal))
     add("retry_after_ignored", _early_retries(journal, retry_after or {}))
     by_status = Counter(f"{c.get('fake')} {c['status']}" for c in journal)
-    cost: dict[str, Any] = {"requests": len(journal), **dict(sorted(by_status.items()))}
+    received = sum(c.get("bytes", 0) for c in journal)
+    cost: dict[str, Any] = {"requests": len(journal), "bytes": received,
+                            **dict(sorted(by_status.items()))}  # fmt: skip
     credits = [c for c in journal if c.get("fake") == "parsebot" and c["status"] == 200]
     cost["parsebot credits"] = len(credits)
-    return Report(scenario, findings, cost)
+    return Report(scenario, findings, cost, minimum or {})
 
 
 def _redownloads(journal: list[dict[str, Any]]) -> list[str]:
