@@ -7,7 +7,6 @@ failed first syncs.
 
 from __future__ import annotations
 
-import signal
 import threading
 import time
 
@@ -19,7 +18,7 @@ from jobfakes.client.navfeed import NavFeedClient
 from jobfakes.client.publicfeed import PublicFeedClient
 from jobfakes.errors import ClientError
 from tests.client.cutting_proxy import cutting_proxy
-from tests.scaling.servers import free_port, serve
+from tests.scaling.servers import crash, free_port, serve
 
 
 def _truth(admin):
@@ -114,8 +113,7 @@ def test_a_sync_survives_the_server_restarting_mid_sync(tmp_path):
         worker.start()
         while not Mirror(str(tmp_path / "mirror.sqlite")).statuses():
             time.sleep(0.01)
-        server.process.send_signal(signal.SIGQUIT)  # gunicorn: quick shutdown, workers too
-        server.process.wait()
+        crash(server.process)
         with serve(*args, port=port):
             worker.join(timeout=120)
     assert done == [None]

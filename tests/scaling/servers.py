@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -45,6 +47,7 @@ def serve(*args: str, ready: str = "/__admin/health", port: int | None = None) -
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # its own process group: `crash` kills the workers too
     )
     base = f"http://127.0.0.1:{port}"
     banner: list[str] = []
@@ -61,11 +64,16 @@ def serve(*args: str, ready: str = "/__admin/health", port: int | None = None) -
         else:
             raise AssertionError(f"{base} did not come up")
         # Everything `serve` printed before the port opened is its banner.
-        import os
-
         os.set_blocking(process.stdout.fileno(), False)
         banner = [line.rstrip("\n") for line in process.stdout.readlines()]
         yield Server(base, banner, process)
     finally:
-        process.terminate()
-        process.wait(timeout=15)
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=15)
+
+
+def crash(process: subprocess.Popen[str]) -> None:
+    """Kill a server started by `serve` and its workers at once, as a crashed host."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=15)
