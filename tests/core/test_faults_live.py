@@ -69,8 +69,8 @@ def test_serve_workers_share_faults_from_a_file_and_count_them_exactly(tmp_path)
         for _ in range(4):
             try:
                 requests.get(server.base + page["next_url"], headers=auth, timeout=10).json()
-            except requests.exceptions.ChunkedEncodingError:
-                cut += 1
+            except (requests.exceptions.ChunkedEncodingError, requests.ConnectionError):
+                cut += 1  # granian may drop the connection before its headers are flushed
         assert cut == 2
         listing = requests.get(server.base + "/__admin/faults", timeout=10).json()["faults"]
         assert {f["id"]: f["taken"] for f in listing} == {"five": 5, "resets": 3, "cuts": 2}

@@ -40,7 +40,7 @@ def test_terms_of_one_or_two_characters_match_exactly(jobfeed):
         )
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_bare_fuzzy_terms_allow_the_auto_number_of_edits(jobfeed, data):
     words = sample(jobfeed, "SELECT term FROM postings_vocab WHERE term GLOB '[a-z]*' "

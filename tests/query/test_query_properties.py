@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from query_world import frequent_words, jobfeed_fixture, sample  # noqa: F401
 
 SETTINGS = settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 CODED = ["profession", "profession_group", "education_level", "contract_type", "region", "province"]
 NUMBERS = ["salary", "hours_per_week_from", "experience_years_from", "salary_to"]
@@ -240,7 +240,7 @@ def test_sorted_results_follow_the_oracle_order(jobfeed):
 def test_random_full_text_queries_agree_with_the_oracle(jobfeed):
     words = frequent_words(jobfeed, 120)[::2]
 
-    @settings(max_examples=200, deadline=None)
+    @settings(max_examples=100, deadline=None)
     @given(text_queries(words), st.sampled_from(["full_text", "job_title", "posting:full_text"]))
     def check(query, field):
         params = [(field, query)]
@@ -261,7 +261,7 @@ def test_random_posting_filters_agree_on_the_matching_postings(jobfeed):
 
 
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     query=st.one_of(
@@ -281,7 +281,7 @@ def test_any_full_text_gets_results_or_a_400(jobfeed, query, field, method):
 
 
 @settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
     name=st.one_of(

@@ -249,7 +249,7 @@ def test_no_planted_secret_reaches_the_cassette_at_any_moment(tmp_path):
             counter = itertools.count()
 
             @settings(
-                max_examples=25,
+                max_examples=12,
                 deadline=None,
                 derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
